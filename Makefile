@@ -1,0 +1,82 @@
+# One command to run the portal, one to test it. Both set up whatever a fresh machine lacks.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Debian packages: WeasyPrint's text stack and fonts; the test services.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
+TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server
+
+# The demo: SQLite and kombu's filesystem broker under var/, fictional users.
+RUN_ENV := PORTAL_ENV=development DEBUG=true
+# The tests: the real PostgreSQL and Redis on 127.0.0.1.
+TEST_ENV := PORTAL_ENV=development \
+	DATABASE_URL=postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/1
+
+.PHONY: help setup run test pytest services lint format lock clean
+
+help:
+	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000"
+	@echo "make test    set up and run ruff, mypy and every test on PostgreSQL and Redis"
+	@echo "make pytest ARGS='tests/test_health.py -k broker'   run some tests (after one make test)"
+	@echo "make format  format the code with ruff"
+	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || scripts/system-packages.sh nodejs npm
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/portal.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build
+
+var/staticfiles/staticfiles.json: static/build/portal.css $(shell find static -type f -not -path 'static/build/*') | $(VENV)/.installed
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+setup: $(VENV)/.installed var/staticfiles/staticfiles.json
+
+run: setup
+	@scripts/system-packages.sh $(RUNTIME_PACKAGES)
+	mkdir -p var
+	$(RUN_ENV) $(BIN)/python manage.py migrate --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_data
+	$(RUN_ENV) scripts/run-dev.sh
+
+services:
+	@scripts/system-packages.sh $(TEST_PACKAGES)
+	@scripts/test-services.sh
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/mypy .
+
+test: services setup lint
+	$(TEST_ENV) $(BIN)/pytest
+
+pytest: $(VENV)/.installed
+	$(TEST_ENV) $(BIN)/pytest $(ARGS)
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf var static/build node_modules $(VENV) .mypy_cache .pytest_cache .ruff_cache

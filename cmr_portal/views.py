@@ -1,0 +1,71 @@
+"""Project-wide pages: the home page, the health check and the server error page."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu.exceptions import OperationalError
+
+from cmr_portal.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def database_is_up() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer")
+        return False
+    return True
+
+
+def broker_is_up() -> bool:
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(
+                max_retries=1,
+                interval_start=0,
+                interval_step=0,
+                timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+            )
+    except (OperationalError, OSError):
+        logger.exception("Health check: the broker did not answer")
+        return False
+    return True
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker both answer; otherwise 503 naming what failed."""
+    checks = {"database": database_is_up(), "broker": broker_is_up()}
+    failed = [part for part, up in checks.items() if not up]
+    body = {part: ("ok" if up else "unavailable") for part, up in checks.items()}
+    return JsonResponse(
+        {"status": "unavailable: " + ", ".join(failed) if failed else "ok", **body},
+        status=503 if failed else 200,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Render 500.html without the request context, which may be what failed."""
+    template = loader.get_template("500.html")
+    context = {
+        "protective_marking": settings.PROTECTIVE_MARKING,
+        "service_name": "Case Management Review portal",
+    }
+    return HttpResponseServerError(template.render(context))

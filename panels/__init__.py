@@ -1,0 +1,1 @@
+"""Panels, agencies, users and their memberships and roles."""

@@ -1,0 +1,1 @@
+"""Referrals (notifications) to the SBNI, their consideration and the decisions on them."""

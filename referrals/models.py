@@ -1,0 +1,1 @@
+"""Referral models arrive with the referrals issue."""

@@ -1,0 +1,1 @@
+"""Case Management Reviews: team, terms of reference, agency information, findings and actions."""

@@ -1,0 +1,116 @@
+"""Every page needs sign-in, except signing in, resetting a password and the health check."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from panels.models import User
+from tests.factories import TEST_PASSWORD
+from tests.urls import Pattern, all_patterns
+
+OPEN_TO_ANONYMOUS = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "healthz",
+    # Redirects to the one sign-in page above rather than showing the admin's own form.
+    "(unnamed) admin/login/",
+}
+PATTERNS = all_patterns()
+NEEDING_SIGN_IN = [pattern for pattern in PATTERNS if pattern.name not in OPEN_TO_ANONYMOUS]
+
+
+def test_the_pattern_list_sees_the_whole_project() -> None:
+    names = {pattern.name for pattern in PATTERNS}
+    assert {"home", "login", "healthz", "admin:index", "admin:panels_user_changelist"} <= names
+    assert names >= OPEN_TO_ANONYMOUS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", NEEDING_SIGN_IN, ids=lambda pattern: pattern.name)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_sign_in(
+    client: Client, pattern: Pattern, method: str
+) -> None:
+    response = getattr(client, method)(pattern.url, follow=True)
+    assert response.redirect_chain, f"{pattern.url} answered without sending to sign-in"
+    assert response.request["PATH_INFO"] == "/sign-in/", pattern.url
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_login_page_redirects_to_the_one_sign_in_page(client: Client) -> None:
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/admin/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/sign-in/", "/password-reset/", "/password-reset/sent/", "/password-reset/complete/"]
+)
+def test_sign_in_pages_are_open_and_marked(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"OFFICIAL-SENSITIVE" in response.content
+    assert b"Case Management Review portal" in response.content
+
+
+def test_a_user_signs_in_with_email_and_password(client: Client, user: User) -> None:
+    response = client.post(
+        "/sign-in/?next=/", {"username": user.email.upper(), "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert user.full_name.encode() in home.content
+
+
+def test_a_wrong_password_keeps_the_email_and_says_nothing_about_the_account(
+    client: Client, user: User
+) -> None:
+    wrong = client.post("/sign-in/", {"username": user.email, "password": "not-the-password"})
+    missing = client.post(
+        "/sign-in/", {"username": "nobody@test.example.org", "password": "not-the-password"}
+    )
+    for response, email in ((wrong, user.email), (missing, "nobody@test.example.org")):
+        assert response.status_code == 200
+        assert "Enter a correct email address and password." in response.text
+        assert f'value="{email}"' in response.text
+        assert "There is a problem" in response.text
+
+
+def test_an_empty_form_says_what_to_enter(client: Client, db: None) -> None:
+    response = client.post("/sign-in/", {"username": "", "password": ""})
+    assert "Enter your email address" in response.text
+    assert "Enter your password" in response.text
+    assert response.context["form"].errors
+
+
+def test_sign_out_ends_the_session(client: Client, user: User) -> None:
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    assert client.post("/sign-out/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_password_reset_sends_a_link_only_to_a_known_address(client: Client, user: User) -> None:
+    for email in (user.email, "nobody@test.example.org"):
+        response = client.post("/password-reset/", {"email": email})
+        assert response.status_code == 302
+        assert response["Location"] == "/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [user.email]
+    assert "/password-reset/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_a_styled_404(client: Client, user: User) -> None:
+    client.force_login(user)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "OFFICIAL-SENSITIVE" in response.text
