@@ -10,9 +10,16 @@ from dataclasses import dataclass
 
 import pytest
 import redis
+from pytest_django.fixtures import Settings
 
 from panels.models import User
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    """Hashing at full strength costs seconds per user; what it protects is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""`make run` loads fictional demo users idempotently; each can sign in with the demo password."""
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from cmr_portal.demo import DEMO_EMAIL_DOMAIN, PERSONAS
+from panels.models import User
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_twice_without_duplicates(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    demo_users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    assert demo_users.count() == len(PERSONAS)
+    assert all("fictional" in user.organisation for user in demo_users)
+    printed = capsys.readouterr().out
+    assert "fictional people" in printed
+    assert f"Password for every demo user: {settings.DEMO_PASSWORD}" in printed
+    for persona in PERSONAS:
+        assert persona.email in printed
+
+
+@pytest.mark.django_db
+def test_a_demo_user_can_sign_in(client: Client) -> None:
+    call_command("load_demo_data")
+    response = client.post(
+        "/sign-in/",
+        {"username": "belfast.member@demo.example.org", "password": settings.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_the_admin_persona_reaches_the_admin_site(client: Client) -> None:
+    call_command("load_demo_data")
+    admin = User.objects.get(email=f"admin@{DEMO_EMAIL_DOMAIN}")
+    member = User.objects.get(email=f"belfast.member@{DEMO_EMAIL_DOMAIN}")
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+    client.force_login(member)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(PRODUCTION=True)
+def test_production_refuses_to_load_demo_data() -> None:
+    with pytest.raises(CommandError, match="development only"):
+        call_command("load_demo_data")
+    assert not User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
