@@ -2,8 +2,9 @@
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from cmr_portal.views import server_error
 from panels.models import User
 from tests.factories import TEST_PASSWORD
 from tests.urls import Pattern, all_patterns
@@ -114,3 +115,11 @@ def test_a_missing_page_is_a_styled_404(client: Client, user: User) -> None:
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert "OFFICIAL-SENSITIVE" in response.text
+
+
+def test_the_server_error_page_is_styled_and_marked(rf: RequestFactory) -> None:
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Sorry, there is a problem with the service" in page
+    assert "OFFICIAL-SENSITIVE" in page
