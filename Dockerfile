@@ -23,7 +23,6 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY . .
 COPY --from=frontend /build/static/build ./static/build
-COPY --from=frontend /build/node_modules/govuk-frontend/dist/govuk ./node_modules/govuk-frontend/dist/govuk
 # collectstatic reads no secret; this throwaway key exists only in this build step.
 RUN SECRET_KEY=collectstatic-only-build-step python manage.py collectstatic --noinput --verbosity 0
 USER portal

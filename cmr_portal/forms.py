@@ -1,10 +1,12 @@
 """Forms for the sign-in pages, laid out with GOV.UK Frontend by crispy-forms-gds."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
@@ -43,6 +45,10 @@ class SignInForm(AuthenticationForm):
 
 
 class ResetPasswordForm(PasswordResetForm):
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Every active account with this address, including one invited but never signed in."""
+        return iter(get_user_model().objects.filter(email__iexact=email, is_active=True))
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"

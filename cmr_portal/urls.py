@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from cmr_portal import views
 from cmr_portal.forms import NewPasswordForm, ResetPasswordForm, SignInForm
+from panels import views as panel_views
 
 handler500 = "cmr_portal.views.server_error"
 
@@ -16,13 +17,21 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
+        views.SignInView.as_view(
             template_name="registration/sign_in.html",
             authentication_form=SignInForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
+    path("two-factor/set-up/", panel_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        panel_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("two-factor/verify/", panel_views.two_factor_verify, name="two_factor_verify"),
+    path("panels/", include("panels.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -4,6 +4,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -12,11 +14,29 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError
 
+from cmr_portal.audit.services import record
 from cmr_portal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
 
+class SignInView(LoginView):
+    """Django's sign-in view, recording each successful sign-in in the audit trail."""
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        record(
+            "user.signed_in",
+            actor=user,
+            target=user,
+            summary=f"{user} signed in",
+            request=self.request,
+        )
+        return response
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 

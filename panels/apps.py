@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PanelsConfig(AppConfig):
     name = "panels"
     verbose_name = "Panels and people"
+
+    def ready(self) -> None:
+        from panels.roles import sync_role_permissions
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="panels.sync_role_permissions")

@@ -1,8 +1,38 @@
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+
+class Agency(models.Model):
+    """A member agency of the SBNI, or another body that knew a child: editable reference data."""
+
+    class Kind(models.TextChoices):
+        HEALTH_AND_SOCIAL_CARE = "hsc", "Health and social care"
+        POLICE = "police", "Police"
+        PROBATION = "probation", "Probation"
+        YOUTH_JUSTICE = "youth_justice", "Youth justice"
+        EDUCATION = "education", "Education"
+        COUNCIL = "council", "District council"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        GOVERNMENT = "government", "Government department"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=150, unique=True)
+    short_name = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class UserManager(BaseUserManager["User"]):
@@ -25,6 +55,16 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class SbniRole(models.TextChoices):
+    """Roles across the SBNI, held as Django groups with model-level permissions."""
+
+    SBNI_OFFICER = "SBNI officer"
+    CMR_PANEL_MEMBER = "CMR Panel member"
+    CMR_PANEL_CHAIR = "CMR Panel chair"
+    SBNI_CHAIR = "SBNI Chair"
+    SYSTEM_ADMINISTRATOR = "System administrator"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. The email address, stored in lower case, is the sign-in name."""
 
@@ -32,6 +72,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     organisation = models.CharField(max_length=150, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        help_text="Set for an agency contact: the agency they answer for in reviews.",
+    )
     is_active = models.BooleanField(
         "active",
         default=True,
@@ -65,3 +113,76 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def has_sbni_role(self, *roles: SbniRole) -> bool:
+        """Whether the user holds any of these SBNI-wide roles (one query, then cached)."""
+        if not hasattr(self, "_sbni_roles"):
+            self._sbni_roles = set(self.groups.values_list("name", flat=True))
+        return any(role in self._sbni_roles for role in roles)
+
+
+class PanelQuerySet(models.QuerySet["Panel"]):
+    def visible_to(self, user: AbstractBaseUser, perm: str = "view_panel_cases") -> "PanelQuerySet":
+        """The panels on which the user holds ``perm`` through a membership."""
+        panels = get_objects_for_user(
+            user, f"panels.{perm}", klass=self, accept_global_perms=False, with_superuser=False
+        )
+        return self.filter(pk__in=panels.values("pk"))
+
+
+class Panel(models.Model):
+    """A Local Safeguarding Panel, one per Trust area: editable reference data.
+
+    The independent chair is the member whose membership has the chair role, so there is one
+    place that says who chairs a panel, and one person may chair several panels.
+    """
+
+    name = models.CharField(max_length=150, unique=True)
+    code = models.CharField(
+        max_length=10, unique=True, help_text="A short code used in references, such as BEL."
+    )
+    trust = models.CharField("Trust", max_length=150)
+    active = models.BooleanField(default=True)
+
+    objects = PanelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("view_panel_cases", "Can see the panel's cases"),
+            ("log_referral", "Can log a referral for the panel"),
+            ("manage_panel", "Can manage the panel's members"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("panels:detail", kwargs={"code": self.code})
+
+
+class Membership(models.Model):
+    """A user's place on a panel. Only the services in panels/services.py change memberships."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Panel chair"
+        ADMINISTRATOR = "administrator", "Panel administrator"
+        MEMBER = "member", "Panel member"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["panel__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "user"], name="one_membership_per_panel"),
+            models.UniqueConstraint(
+                fields=["panel"], condition=models.Q(role="chair"), name="one_chair_per_panel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.full_name}, {self.get_role_display()} of {self.panel.name}"

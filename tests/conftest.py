@@ -1,4 +1,9 @@
-"""Fixtures shared by every test: the real PostgreSQL and Redis, fictional people."""
+"""Fixtures shared by every test: the real PostgreSQL and Redis, and the named personas.
+
+The personas are the same in tests, demo data and docs: belfast_member, belfast_chair,
+western_member, sbni_officer, cmr_panel_chair, sbni_chair, reviewer, agency_contact, admin.
+All of them are fictional.
+"""
 
 import shutil
 import socket
@@ -10,10 +15,15 @@ from dataclasses import dataclass
 
 import pytest
 import redis
+from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
-from panels.models import User
-from tests.factories import UserFactory
+from panels import services
+from panels.models import Agency, Membership, Panel, SbniRole, User
+from tests.factories import UserFactory, verified_device
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +36,74 @@ def fast_password_hashing(settings: Settings) -> None:
 def user(db: None) -> User:
     person: User = UserFactory.create()
     return person
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign the user in with both factors, as the sign-in and verify pages would."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or verified_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@dataclass
+class Personas:
+    belfast: Panel
+    western: Panel
+    belfast_member: User
+    belfast_chair: User
+    western_member: User
+    sbni_officer: User
+    cmr_panel_chair: User
+    sbni_chair: User
+    reviewer: User
+    agency_contact: User
+    admin: User
+
+    def membership(self, user: User) -> Membership:
+        return Membership.objects.get(user=user)
+
+
+def make_persona(key: str, **fields: object) -> User:
+    person: User = UserFactory.create(
+        email=f"{key.replace('_', '.')}@test.example.org",
+        full_name=f"{key.replace('_', ' ').capitalize()} (fictional)",
+        **fields,
+    )
+    return person
+
+
+def with_role(user: User, role: SbniRole) -> User:
+    user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    belfast = Panel.objects.get(code="BEL")
+    western = Panel.objects.get(code="WST")
+    people = Personas(
+        belfast=belfast,
+        western=western,
+        belfast_member=make_persona("belfast_member"),
+        belfast_chair=make_persona("belfast_chair"),
+        western_member=make_persona("western_member"),
+        sbni_officer=with_role(make_persona("sbni_officer"), SbniRole.SBNI_OFFICER),
+        cmr_panel_chair=with_role(make_persona("cmr_panel_chair"), SbniRole.CMR_PANEL_CHAIR),
+        sbni_chair=with_role(make_persona("sbni_chair"), SbniRole.SBNI_CHAIR),
+        reviewer=make_persona("reviewer"),
+        agency_contact=make_persona("agency_contact", agency=Agency.objects.get(short_name="PSNI")),
+        admin=with_role(make_persona("admin", is_staff=True), SbniRole.SYSTEM_ADMINISTRATOR),
+    )
+    for person in vars(people).values():
+        if isinstance(person, User):
+            verified_device(person)
+    services.add_member(belfast, people.belfast_member, Membership.Role.MEMBER, by=None)
+    services.add_member(belfast, people.belfast_chair, Membership.Role.CHAIR, by=None)
+    services.add_member(western, people.western_member, Membership.Role.MEMBER, by=None)
+    return people
 
 
 @dataclass

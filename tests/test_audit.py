@@ -7,6 +7,7 @@ from django.test import Client, RequestFactory
 from cmr_portal.audit.models import AuditEvent, AuditEventImmutable
 from cmr_portal.audit.services import record
 from panels.models import User
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 
@@ -80,7 +81,7 @@ def test_the_admin_shows_events_but_cannot_change_or_delete_them(
     client: Client, event: AuditEvent
 ) -> None:
     admin = UserFactory.create(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    sign_in(client, admin)
     change_url = f"/admin/audit/auditevent/{event.pk}/change/"
     assert client.get("/admin/audit/auditevent/").status_code == 200
     page = client.get(change_url)

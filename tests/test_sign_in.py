@@ -1,44 +1,14 @@
-"""Every page needs sign-in, except signing in, resetting a password and the health check."""
+"""Signing in and out, password reset, and the error pages. Who may see what: test_access.py."""
 
 import pytest
 from django.core import mail
 from django.test import Client, RequestFactory
 
+from cmr_portal.audit.models import AuditEvent
 from cmr_portal.views import server_error
 from panels.models import User
+from tests.conftest import sign_in
 from tests.factories import TEST_PASSWORD
-from tests.urls import Pattern, all_patterns
-
-OPEN_TO_ANONYMOUS = {
-    "login",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-    "healthz",
-    # Redirects to the one sign-in page above rather than showing the admin's own form.
-    "(unnamed) admin/login/",
-}
-PATTERNS = all_patterns()
-NEEDING_SIGN_IN = [pattern for pattern in PATTERNS if pattern.name not in OPEN_TO_ANONYMOUS]
-
-
-def test_the_pattern_list_sees_the_whole_project() -> None:
-    names = {pattern.name for pattern in PATTERNS}
-    assert {"home", "login", "healthz", "admin:index", "admin:panels_user_changelist"} <= names
-    assert names >= OPEN_TO_ANONYMOUS
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("pattern", NEEDING_SIGN_IN, ids=lambda pattern: pattern.name)
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_visitors_are_sent_to_sign_in(
-    client: Client, pattern: Pattern, method: str
-) -> None:
-    response = getattr(client, method)(pattern.url, follow=True)
-    assert response.redirect_chain, f"{pattern.url} answered without sending to sign-in"
-    assert response.request["PATH_INFO"] == "/sign-in/", pattern.url
-    assert response.status_code == 200
 
 
 @pytest.mark.django_db
@@ -59,15 +29,14 @@ def test_sign_in_pages_are_open_and_marked(client: Client, url: str) -> None:
     assert b"Case Management Review portal" in response.content
 
 
-def test_a_user_signs_in_with_email_and_password(client: Client, user: User) -> None:
+def test_a_user_signs_in_with_email_and_password_and_is_audited(client: Client, user: User) -> None:
     response = client.post(
         "/sign-in/?next=/", {"username": user.email.upper(), "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
-    home = client.get("/")
-    assert home.status_code == 200
-    assert user.full_name.encode() in home.content
+    event = AuditEvent.objects.get(action="user.signed_in")
+    assert event.actor == user
 
 
 def test_a_wrong_password_keeps_the_email_and_says_nothing_about_the_account(
@@ -92,7 +61,7 @@ def test_an_empty_form_says_what_to_enter(client: Client, db: None) -> None:
 
 
 def test_sign_out_ends_the_session(client: Client, user: User) -> None:
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get("/").status_code == 200
     assert client.post("/sign-out/").status_code == 302
     assert client.get("/").status_code == 302
@@ -110,7 +79,7 @@ def test_a_password_reset_sends_a_link_only_to_a_known_address(client: Client, u
 
 @pytest.mark.django_db
 def test_a_missing_page_is_a_styled_404(client: Client, user: User) -> None:
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.text

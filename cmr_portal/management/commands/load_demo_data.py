@@ -15,5 +15,5 @@ class Command(BaseCommand):
         personas = load_demo_data()
         self.stdout.write("Demo sign-ins (fictional people, for development only):")
         for persona in personas:
-            self.stdout.write(f"  {persona.key:<16} {persona.email:<38} {persona.job_title}")
+            self.stdout.write(f"  {persona.email:<40} {persona.job_title}, {persona.organisation}")
         self.stdout.write(f"Password for every demo user: {settings.DEMO_PASSWORD}")

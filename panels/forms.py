@@ -1,0 +1,86 @@
+"""Forms for panel membership and two-factor sign-in."""
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from django import forms
+
+from cmr_portal.forms import govuk_helper
+from panels.models import Membership
+
+
+def role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role"},
+    )
+
+
+def role_helper(*fields: str, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.form_show_errors = False
+    helper.disable_csrf = True
+    layout = [Field.text(name, field_width=Fluid.TWO_THIRDS) for name in fields if name != "role"]
+    helper.layout = Layout(
+        *layout, Field.radios("role", legend_size=Size.SMALL), Button("submit", button)
+    )
+    return helper
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={
+            "required": "Enter their full name",
+            "max_length": "Full name must be 150 characters or fewer",
+        },
+    )
+    role = role_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = role_helper("email", "full_name", "role", button="Add to the panel")
+
+
+class ChangeRoleForm(forms.Form):
+    role = role_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = role_helper("role", button="Change role")
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        error_messages={
+            "required": "Enter the code",
+            "max_length": "The code must be 32 characters or fewer",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, hint: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = hint
+        self.helper = govuk_helper("code", button="Continue")
+
+    def clean_code(self) -> str:
+        return "".join(str(self.cleaned_data["code"]).split())

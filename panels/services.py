@@ -1,0 +1,181 @@
+"""Every change to panels, memberships and their permissions, each with its audit event."""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cmr_portal.audit.services import record
+from panels.models import Membership, Panel, User
+
+logger = logging.getLogger(__name__)
+
+PANEL_PERMISSIONS = ("view_panel_cases", "log_referral", "manage_panel")
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Membership.Role.CHAIR: ("view_panel_cases", "log_referral", "manage_panel"),
+    Membership.Role.ADMINISTRATOR: ("view_panel_cases", "log_referral", "manage_panel"),
+    Membership.Role.MEMBER: ("view_panel_cases", "log_referral"),
+}
+
+
+class MembershipError(Exception):
+    """A membership change that cannot be made; the message says why, in plain words."""
+
+
+def _set_panel_permissions(user: User, panel: Panel, granted: tuple[str, ...]) -> None:
+    for perm in PANEL_PERMISSIONS:
+        if perm in granted:
+            assign_perm(f"panels.{perm}", user, panel)
+        else:
+            remove_perm(f"panels.{perm}", user, panel)
+
+
+@transaction.atomic
+def add_member(
+    panel: Panel, user: User, role: str, *, by: User | None, request: HttpRequest | None = None
+) -> Membership:
+    if Membership.objects.filter(panel=panel, user=user).exists():
+        raise MembershipError(f"{user.full_name} is already a member of {panel.name}.")
+    if role == Membership.Role.CHAIR and panel.memberships.filter(role=role).exists():
+        raise MembershipError(f"{panel.name} already has a chair. Change their role first.")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(panel=panel, user=user, role=role)
+    except IntegrityError as error:  # someone else added them, or a chair, at the same moment
+        raise MembershipError("Someone else changed this panel's members. Try again.") from error
+    _set_panel_permissions(user, panel, ROLE_PERMISSIONS[role])
+    record(
+        "membership.added",
+        actor=by,
+        target=membership,
+        summary=f"Added {user.email} to {panel.code} as {membership.get_role_display()}",
+        changes={"role": [None, role], "permissions": list(ROLE_PERMISSIONS[role])},
+        request=request,
+    )
+    return membership
+
+
+@transaction.atomic
+def change_role(
+    membership: Membership, role: str, *, by: User | None, request: HttpRequest | None = None
+) -> Membership:
+    membership = (
+        Membership.objects.select_for_update().select_related("panel", "user").get(pk=membership.pk)
+    )
+    before = membership.role
+    if before == role:
+        return membership
+    if (
+        role == Membership.Role.CHAIR
+        and membership.panel.memberships.filter(role=role).exclude(pk=membership.pk).exists()
+    ):
+        raise MembershipError(
+            f"{membership.panel.name} already has a chair. Change their role first."
+        )
+    membership.role = role
+    try:
+        with transaction.atomic():
+            membership.save(update_fields=["role"])
+    except IntegrityError as error:
+        raise MembershipError("Someone else changed this panel's members. Try again.") from error
+    _set_panel_permissions(membership.user, membership.panel, ROLE_PERMISSIONS[role])
+    record(
+        "membership.role_changed",
+        actor=by,
+        target=membership,
+        summary=(
+            f"Changed {membership.user.email} on {membership.panel.code} "
+            f"to {membership.get_role_display()}"
+        ),
+        changes={"role": [before, role], "permissions": list(ROLE_PERMISSIONS[role])},
+        request=request,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(
+    membership: Membership, *, by: User | None, request: HttpRequest | None = None
+) -> None:
+    membership = (
+        Membership.objects.select_for_update().select_related("panel", "user").get(pk=membership.pk)
+    )
+    _set_panel_permissions(membership.user, membership.panel, ())
+    record(
+        "membership.removed",
+        actor=by,
+        target=membership,
+        summary=f"Removed {membership.user.email} from {membership.panel.code}",
+        changes={"role": [membership.role, None], "permissions": []},
+        request=request,
+    )
+    membership.delete()
+
+
+def _send_invitation(user_pk: int, panel_pk: int, set_password: bool) -> None:
+    """Email the invitation: the panel's name and a link, nothing about any case."""
+    user = User.objects.get(pk=user_pk)
+    panel = Panel.objects.get(pk=panel_pk)
+    link = settings.SITE_URL + reverse("login")
+    if set_password:
+        link = settings.SITE_URL + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    body = render_to_string(
+        "panels/invitation_email.txt",
+        {"user": user, "panel": panel, "link": link, "set_password": set_password},
+    )
+    try:
+        send_mail(
+            "You have been added to a panel on the Case Management Review portal",
+            body,
+            None,
+            [user.email],
+        )
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not email the invitation to user %s", user_pk)
+
+
+@transaction.atomic
+def invite_member(
+    panel: Panel,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    by: User | None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Add someone to a panel by email, creating their account if they have none.
+
+    A new account has no password: the invitation links to the page where they choose one,
+    and they set up two-factor authentication when they first sign in.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=full_name)
+        record(
+            "user.invited",
+            actor=by,
+            target=user,
+            summary=f"Created an account for {email} by invitation to {panel.code}",
+            request=request,
+        )
+    membership = add_member(panel, user, role, by=by, request=request)
+    transaction.on_commit(lambda: _send_invitation(user.pk, panel.pk, set_password=created))
+    return membership

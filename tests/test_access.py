@@ -1,0 +1,205 @@
+"""Who gets what, for every URL pattern of the project, for every persona, for GET and POST.
+
+Each pattern must declare its expectations here: a new URL without them fails
+``test_every_url_pattern_declares_its_expectations``. The outcomes:
+
+- OK: the page or the action (2xx, or a redirect that is not to sign-in);
+- SIGN_IN: sent to sign in;
+- NOT_FOUND: 404, exactly as for a record that does not exist;
+- NOT_ALLOWED: 405, the method is not accepted;
+- ADMIN: the admin site answers, and its model permissions decide (OK, 403, or 405).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+
+from panels.models import Panel, SbniRole
+from tests.conftest import Personas, sign_in
+from tests.urls import Pattern, all_patterns
+
+OK, SIGN_IN, NOT_FOUND, NOT_ALLOWED, ADMIN = "ok", "sign-in", "404", "405", "admin"
+FORBIDDEN = "403"
+
+PERSONAS = [
+    "anonymous",
+    "belfast_member",
+    "belfast_chair",
+    "western_member",
+    "sbni_officer",
+    "cmr_panel_chair",
+    "sbni_chair",
+    "reviewer",
+    "agency_contact",
+    "admin",
+]
+SIGNED_IN = PERSONAS[1:]
+
+Outcomes = dict[str, tuple[str, str]]  # persona -> (GET outcome, POST outcome)
+
+
+def signed_in(get: str, post: str) -> Outcomes:
+    """Anonymous visitors are sent to sign in; every signed-in persona gets get/post."""
+    return {"anonymous": (SIGN_IN, SIGN_IN)} | dict.fromkeys(SIGNED_IN, (get, post))
+
+
+def only(
+    allowed: list[str], get: str, post: str, others: tuple[str, str] = (NOT_FOUND, NOT_FOUND)
+) -> Outcomes:
+    """Only the personas named get get/post; everyone else signed in gets ``others`` (404)."""
+    outcomes = signed_in(*others)
+    outcomes.update(dict.fromkeys(allowed, (get, post)))
+    return outcomes
+
+
+def open_to_all(get: str, post: str) -> Outcomes:
+    return dict.fromkeys(PERSONAS, (get, post))
+
+
+@dataclass
+class Expect:
+    outcomes: Outcomes
+    url: Callable[[Personas], str] | None = None  # a real record where the pattern needs one
+    note: str = field(default="")
+
+
+def admin_url(route: str, people: Personas) -> str:
+    """A URL of the admin site, about a real record of the model the route names."""
+    parts = route.removeprefix("admin/").split("/")
+    record_pk = 999999  # no such record: the admin says so itself
+    if "<path:content_type_id>" in route:
+        record_pk = people.belfast.pk
+    elif parts[0] in {config.label for config in apps.get_app_configs()}:
+        first = apps.get_model(parts[0], parts[1])._default_manager.order_by("pk").first()
+        record_pk = first.pk if first is not None else record_pk
+    values = {
+        "content_type_id": ContentType.objects.get_for_model(Panel).pk,
+        "object_id": record_pk,
+        "object_pk": record_pk,
+        "pk": record_pk,
+        "id": record_pk,
+        "user_id": people.belfast_member.pk,
+        "group_id": Group.objects.get(name=SbniRole.SBNI_OFFICER).pk,
+    }
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[str(match[1])]), route)
+
+
+def belfast_member_url(name: str) -> Callable[[Personas], str]:
+    def build(people: Personas) -> str:
+        membership = people.membership(people.belfast_member)
+        return f"/panels/BEL/members/{membership.uuid}/{name}/"
+
+    return build
+
+
+BELFAST_MANAGERS = ["belfast_chair"]
+BELFAST_MEMBERS = ["belfast_member", "belfast_chair"]
+
+EXPECTATIONS: dict[str, Expect] = {
+    "home": Expect(signed_in(OK, NOT_ALLOWED)),
+    "healthz": Expect(open_to_all(OK, NOT_ALLOWED)),
+    "login": Expect(open_to_all(OK, OK), note="signed-in users are sent on"),
+    "logout": Expect(signed_in(NOT_ALLOWED, OK)),
+    "password_reset": Expect(open_to_all(OK, OK)),
+    "password_reset_done": Expect(open_to_all(OK, NOT_ALLOWED)),
+    "password_reset_confirm": Expect(
+        open_to_all(OK, OK),
+        url=lambda people: "/password-reset/MQ/set-password/",
+        note="an invalid link says so",
+    ),
+    "password_reset_complete": Expect(open_to_all(OK, NOT_ALLOWED)),
+    "two_factor_setup": Expect(signed_in(OK, OK), note="verified users are sent on"),
+    "two_factor_verify": Expect(signed_in(OK, OK), note="verified users are sent on"),
+    "two_factor_recovery_codes": Expect(signed_in(OK, NOT_ALLOWED)),
+    "(unnamed) admin/login/": Expect(open_to_all(OK, OK), note="redirects to the sign-in page"),
+    "admin:login": Expect(open_to_all(OK, OK), note="shadowed by the redirect above"),
+    "admin:app_list": Expect(only(["admin"], ADMIN, ADMIN), url=lambda people: "/admin/panels/"),
+    "(unnamed) admin/(?P<url>.*)$": Expect(
+        signed_in(NOT_FOUND, NOT_FOUND), url=lambda people: "/admin/no-such-page/"
+    ),
+    "panels:list": Expect(signed_in(OK, NOT_ALLOWED)),
+    "panels:detail": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=lambda people: "/panels/BEL/",
+    ),
+    "panels:invite_member": Expect(
+        only(BELFAST_MANAGERS, OK, OK), url=lambda people: "/panels/BEL/members/invite/"
+    ),
+    "panels:change_role": Expect(only(BELFAST_MANAGERS, OK, OK), url=belfast_member_url("role")),
+    "panels:remove_member": Expect(
+        only(BELFAST_MANAGERS, OK, OK), url=belfast_member_url("remove")
+    ),
+}
+# The admin site, for system administrators only; anyone else signed in finds nothing.
+ADMIN_SITE = Expect(only(["admin"], ADMIN, ADMIN))
+
+PATTERNS = all_patterns()
+
+
+def expectation_for(pattern: Pattern) -> Expect | None:
+    if pattern.name in EXPECTATIONS:
+        return EXPECTATIONS[pattern.name]
+    if pattern.route.startswith("admin/"):
+        return ADMIN_SITE
+    return None
+
+
+def outcome(response: HttpResponse) -> str:
+    status = response.status_code
+    assert status < 500, f"server error {status}"
+    if status in (301, 302):
+        location = response["Location"]
+        if location.startswith(("/sign-in/?next=", "/admin/login/?next=")):
+            return SIGN_IN
+        return OK
+    return {404: NOT_FOUND, 405: NOT_ALLOWED, 403: FORBIDDEN}.get(status, OK)
+
+
+def test_every_url_pattern_declares_its_expectations() -> None:
+    missing = [pattern.name for pattern in PATTERNS if expectation_for(pattern) is None]
+    assert not missing, f"URL patterns with no expectations in tests/test_access.py: {missing}"
+    stale = set(EXPECTATIONS) - {pattern.name for pattern in PATTERNS}
+    assert not stale, f"expectations for URL patterns that no longer exist: {stale}"
+
+
+def test_every_expectation_names_every_persona() -> None:
+    for name, expect in [*EXPECTATIONS.items(), ("admin site", ADMIN_SITE)]:
+        assert set(expect.outcomes) == set(PERSONAS), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
+def test_access(pattern: Pattern, personas: Personas) -> None:
+    expect = expectation_for(pattern)
+    assert expect is not None, f"{pattern.name} declares no expectations"
+    if expect.url is not None:
+        url = expect.url(personas)
+    elif pattern.route.startswith("admin/"):
+        url = admin_url(pattern.route, personas)
+    else:
+        assert "<" not in pattern.route, f"{pattern.name} needs a url= with a real record"
+        url = "/" + pattern.route
+    wrong = []
+    client = Client()  # one client: building its middleware stack is the slow part
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            sign_in(client, getattr(personas, persona))
+        for method, wanted in zip(("get", "post"), expect.outcomes[persona], strict=True):
+            # Each request runs in a savepoint rolled back after it, so a POST that changes
+            # something (removing a member, say) leaves the next persona the same world.
+            with transaction.atomic():
+                got = outcome(getattr(client, method)(url))
+                transaction.set_rollback(True)
+            acceptable = {OK, FORBIDDEN, NOT_ALLOWED} if wanted == ADMIN else {wanted}
+            if got not in acceptable:
+                wrong.append(f"{persona} {method.upper()} {url}: expected {wanted}, got {got}")
+    assert not wrong, "\n".join(wrong)
