@@ -4,6 +4,7 @@ There is one settings module. ``PORTAL_ENV`` is ``production`` unless it says ``
 production a missing or default secret key, DEBUG or the demo sign-in stop start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -133,11 +134,13 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 
 # Sign-in lockout (django-axes): by the email address tried, whether or not an account has it.
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30) / 60  # hours
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=30))
 # Not by IP address: a Trust's staff share a few addresses, and one person's mistakes must not
 # lock out a whole office. Rotating user agents or cookies does not reset a lockout by address.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The sign-in form's field is "username" (Django's), though the user model's is "email".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "panels.security.attempted_email"
 AXES_LOCKOUT_CALLABLE = "panels.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True

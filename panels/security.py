@@ -20,7 +20,7 @@ def attempted_email(request: HttpRequest, credentials: dict[str, Any] | None) ->
 
 def lockout_response(request: HttpRequest, credentials: dict[str, Any] | None) -> HttpResponse:
     """The same page whether or not an account has the address: it reveals nothing."""
-    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)
 
 

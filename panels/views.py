@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
@@ -146,6 +147,16 @@ def remove_member(request: HttpRequest, code: str, membership_uuid: str) -> Http
     return render(request, "panels/remove_member.html", {"membership": membership})
 
 
+def throttle_message(device: TOTPDevice | StaticDevice) -> str:
+    """After wrong codes, django-otp makes each next try wait longer; say so plainly."""
+    allowed, details = device.verify_is_allowed()
+    if allowed:
+        return ""
+    until = (details or {}).get("locked_until")
+    seconds = max(1, round((until - timezone.now()).total_seconds())) if until else 1
+    return f"Too many wrong codes. Wait {seconds} seconds, then enter the code your app shows."
+
+
 def qr_code_data_uri(text: str) -> str:
     buffer = io.BytesIO()
     write_qrcode_image(text, buffer)
@@ -175,7 +186,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.POST or None, hint="Enter the 6-digit code your authenticator app shows."
     )
     if request.method == "POST" and form.is_valid():
-        if verify_token(user, device.persistent_id, form.cleaned_data["code"]) is None:
+        if wait := throttle_message(device):
+            form.add_error("code", wait)
+        elif verify_token(user, device.persistent_id, form.cleaned_data["code"]) is None:
             form.add_error("code", "The code is not right. Enter the code your app shows now.")
         else:
             with transaction.atomic():
@@ -233,13 +246,19 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        candidates = list(kind.objects.filter(user=user, confirmed=True))
         device = None
-        for candidate in kind.objects.filter(user=user, confirmed=True):
+        for candidate in candidates:
             device = verify_token(user, candidate.persistent_id, code)
             if device is not None:
                 break
         if device is None:
-            form.add_error("code", "The code is not right. Check it and try again.")
+            waits = [
+                message for candidate in candidates if (message := throttle_message(candidate))
+            ]
+            form.add_error(
+                "code", waits[0] if waits else "The code is not right. Check it and try again."
+            )
         else:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
