@@ -11,7 +11,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-l
 TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server
 
 # The demo: SQLite and kombu's filesystem broker under var/, fictional users.
-RUN_ENV := PORTAL_ENV=development DEBUG=true
+RUN_ENV := PORTAL_ENV=development DEBUG=true DEMO=true
 # The tests: the real PostgreSQL and Redis on 127.0.0.1.
 TEST_ENV := PORTAL_ENV=development \
 	DATABASE_URL=postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal \

@@ -3,9 +3,13 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from panels.security import second_factor_done
 
-def portal(request: HttpRequest) -> dict[str, str]:
+
+def portal(request: HttpRequest) -> dict[str, str | bool]:
     return {
         "protective_marking": settings.PROTECTIVE_MARKING,
         "service_name": "Case Management Review portal",
+        # The menu shows only once both factors are done: before that it leads nowhere.
+        "show_navigation": request.user.is_authenticated and second_factor_done(request),
     }

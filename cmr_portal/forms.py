@@ -14,7 +14,6 @@ def govuk_helper(*fields: str, button: str) -> FormHelper:
     """A helper for forms whose page template draws the <form> tag and the error summary."""
     helper = FormHelper()
     helper.form_tag = False
-    helper.form_show_errors = False
     helper.disable_csrf = True
     helper.layout = Layout(
         *(Field.text(name, field_width=Fluid.TWO_THIRDS) for name in fields),

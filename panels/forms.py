@@ -22,7 +22,6 @@ def role_field() -> forms.ChoiceField:
 def role_helper(*fields: str, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
-    helper.form_show_errors = False
     helper.disable_csrf = True
     layout = [Field.text(name, field_width=Fluid.TWO_THIRDS) for name in fields if name != "role"]
     helper.layout = Layout(

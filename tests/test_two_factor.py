@@ -1,7 +1,6 @@
 """Every user needs a second factor: enrolment with a QR code, codes, recovery codes."""
 
 import re
-import time
 
 import pytest
 from django.test import Client, override_settings
@@ -10,7 +9,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
 from cmr_portal.audit.models import AuditEvent
-from panels.middleware import LAST_SEEN, SIGNED_IN_AT
 from panels.models import User
 from tests.conftest import sign_in
 from tests.factories import TEST_PASSWORD, current_code, verified_device
@@ -128,51 +126,6 @@ def test_demo_users_skip_the_second_factor_only_when_demo_is_on(client: Client, 
     sign_in_with_password(client, outsider)
     with override_settings(DEMO=True):
         assert client.get("/panels/").status_code == 302
-
-
-def test_a_session_ends_after_the_idle_timeout(client: Client, user: User) -> None:
-    sign_in(client, user)
-    assert client.get("/panels/").status_code == 200
-    session = client.session
-    session[LAST_SEEN] = time.time() - 31 * 60
-    session.save()
-    response = client.get("/panels/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/sign-in/?next=")
-    assert "inactive" in client.get(response["Location"]).text
-
-
-def test_activity_keeps_a_session_alive(client: Client, user: User) -> None:
-    sign_in(client, user)
-    client.get("/panels/")
-    session = client.session
-    session[LAST_SEEN] = time.time() - 29 * 60
-    session.save()
-    assert client.get("/panels/").status_code == 200
-    assert time.time() - client.session[LAST_SEEN] < 5
-
-
-def test_a_session_ends_after_its_absolute_lifetime_however_active(
-    client: Client, user: User
-) -> None:
-    sign_in(client, user)
-    client.get("/panels/")
-    session = client.session
-    session[SIGNED_IN_AT] = time.time() - 12 * 60 * 60 - 1
-    session.save()
-    response = client.get("/panels/")
-    assert response["Location"].startswith("/sign-in/?next=")
-    assert "reached its limit" in client.get(response["Location"]).text
-
-
-@override_settings(SESSION_IDLE_TIMEOUT=5 * 60)
-def test_the_idle_timeout_is_configurable(client: Client, user: User) -> None:
-    sign_in(client, user)
-    client.get("/panels/")
-    session = client.session
-    session[LAST_SEEN] = time.time() - 6 * 60
-    session.save()
-    assert client.get("/panels/").status_code == 302
 
 
 def test_after_wrong_codes_the_page_says_to_wait(
