@@ -74,13 +74,15 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 def panel_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = signed_in_user(request)
     panel = get_panel_for(user, code)
-    memberships = panel.memberships.select_related("user").order_by("user__full_name")
+    memberships = list(panel.memberships.select_related("user").order_by("user__full_name"))
+    chair = next((m.user for m in memberships if m.role == Membership.Role.CHAIR), None)
     return render(
         request,
         "panels/panel_detail.html",
         {
             "panel": panel,
             "memberships": memberships,
+            "chair": chair,
             "can_manage": user.has_perm("panels.manage_panel", panel),
         },
     )

@@ -23,6 +23,7 @@ def run_django(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Start Django in a fresh interpreter with exactly these settings variables."""
     base = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
     base.pop("DEBUG", None)
+    base.pop("DEMO", None)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
@@ -64,6 +65,12 @@ def test_production_is_the_default_mode() -> None:
     result = run_django("print('started')", **without("PORTAL_ENV") | {"SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY is missing" in result.stderr
+
+
+def test_production_refuses_the_demo_sign_in() -> None:
+    result = run_django("print('started')", **PRODUCTION_ENV, DEMO="true")
+    assert result.returncode != 0
+    assert "DEMO must be off in production" in result.stderr
 
 
 def test_production_refuses_debug() -> None:

@@ -77,6 +77,15 @@ def test_a_password_reset_sends_a_link_only_to_a_known_address(client: Client, u
     assert "/password-reset/" in mail.outbox[0].body
 
 
+def test_someone_invited_who_never_chose_a_password_can_ask_for_a_link(
+    client: Client, db: None
+) -> None:
+    invited = User.objects.create_user("invited@test.example.org", None, full_name="Invited")
+    assert not invited.has_usable_password()
+    client.post("/password-reset/", {"email": "Invited@Test.Example.org"})
+    assert [message.to for message in mail.outbox] == [["invited@test.example.org"]]
+
+
 @pytest.mark.django_db
 def test_a_missing_page_is_a_styled_404(client: Client, user: User) -> None:
     sign_in(client, user)
