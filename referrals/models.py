@@ -1,1 +1,239 @@
-"""Referral models arrive with the referrals issue."""
+"""A referral: a panel's notification of a case to the SBNI, from draft to the decision on it."""
+
+import uuid
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+from panels.models import Agency, Panel, SbniRole, User
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: User) -> "ReferralQuerySet":
+        """Drafts and all of their own panels' referrals for panel members; submitted ones for SBNI
+        staff; nothing for anyone else."""
+        own_panels = Panel.objects.visible_to(user)
+        visible = Q(panel__in=own_panels)
+        if user.has_sbni_role(
+            SbniRole.SBNI_OFFICER,
+            SbniRole.CMR_PANEL_MEMBER,
+            SbniRole.CMR_PANEL_CHAIR,
+            SbniRole.SBNI_CHAIR,
+        ):
+            visible |= ~Q(status=Referral.Status.DRAFT)
+        return self.filter(visible)
+
+
+class Referral(models.Model):
+    """What a panel tells the SBNI about a child who died or was seriously harmed.
+
+    Minimal identifying data only: the child's initials and dates, never a full name.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        INFORMATION_REQUESTED = "information_requested", "Information requested"
+        UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+        DECIDED = "decided", "Decided"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Another gender"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class EventType(models.TextChoices):
+        DEATH = "death", "Death"
+        SIGNIFICANT_HARM = "significant_harm", "Significant harm"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    # The child
+    child_initials = models.CharField(max_length=5, blank=True)
+    child_date_of_birth = models.DateField(null=True, blank=True)
+    child_estimated_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="In years, when the date of birth is not known."
+    )
+    child_gender = models.CharField(max_length=20, choices=Gender.choices, blank=True)
+    child_trust_reference = models.CharField(max_length=50, blank=True)
+
+    # What happened
+    event_type = models.CharField(max_length=20, choices=EventType.choices, blank=True)
+    event_date = models.DateField(null=True, blank=True)
+    agency_aware_date = models.DateField(null=True, blank=True)
+    event_place = models.CharField(max_length=200, blank=True)
+    event_summary = models.TextField(max_length=5000, blank=True)
+
+    # Legal status
+    child_on_register = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    child_registered_from = models.DateField(null=True, blank=True)
+    child_registered_to = models.DateField(null=True, blank=True)
+    sibling_on_register = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    child_looked_after = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    child_looked_after_from = models.DateField(null=True, blank=True)
+    child_looked_after_to = models.DateField(null=True, blank=True)
+    sibling_looked_after = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+
+    # Regulation 17: each limb answered on its own, with a note
+    reg17_harm = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    reg17_harm_note = models.TextField(max_length=2000, blank=True)
+    reg17_abuse = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    reg17_abuse_note = models.TextField(max_length=2000, blank=True)
+    reg17_register = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    reg17_register_note = models.TextField(max_length=2000, blank=True)
+    reg17_looked_after = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    reg17_looked_after_note = models.TextField(max_length=2000, blank=True)
+    reg17_concerns = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    reg17_concerns_note = models.TextField(max_length=2000, blank=True)
+    reg17_learning = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    reg17_learning_note = models.TextField(max_length=2000, blank=True)
+
+    # Who is notifying
+    notifier_name = models.CharField(max_length=150, blank=True)
+    notifier_role = models.CharField(max_length=150, blank=True)
+    notifier_email = models.EmailField(max_length=254, blank=True)
+    notifier_phone = models.CharField(max_length=30, blank=True)
+    sai_reference = models.CharField(
+        "Serious Adverse Incident reference", max_length=50, blank=True
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["panel", "status", "-created_at"]),
+            models.Index(fields=["status", "-submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def regulation_17(self) -> "Regulation17":
+        return Regulation17.assess(self)
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to a panel's referrals in a year; allocation locks the one row."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "year"], name="one_counter_per_panel_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel.code}-{self.year}: {self.last_number}"
+
+
+class Sibling(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="siblings")
+    initials = models.CharField(max_length=5)
+    date_of_birth = models.DateField(null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=20, choices=Referral.Gender.choices, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.initials
+
+
+class AgencyInvolvement(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    nature = models.TextField("nature of involvement", max_length=2000)
+    involved_from = models.DateField(null=True, blank=True)
+    involved_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
+@dataclass(frozen=True)
+class Regulation17:
+    """Whether the answers meet a route of regulation 17, and why, in words."""
+
+    INCOMPLETE: ClassVar[str] = "incomplete"
+    ROUTE_2: ClassVar[str] = "route_17_2"
+    ROUTE_3: ClassVar[str] = "route_17_3"
+    NOT_MET: ClassVar[str] = "not_met"
+    LABELS: ClassVar[dict[str, str]] = {
+        "route_17_2": "Meets route 17(2)",
+        "route_17_3": "Meets route 17(3)",
+        "not_met": "Not met",
+        "incomplete": "Incomplete",
+    }
+
+    indicator: str
+    explanation: str
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.indicator]
+
+    @classmethod
+    def assess(cls, referral: Referral) -> "Regulation17":
+        yes, no = Answer.YES, Answer.NO
+        harm = referral.reg17_harm
+        limb_b = [referral.reg17_abuse, referral.reg17_register, referral.reg17_looked_after]
+        concerns, learning = referral.reg17_concerns, referral.reg17_learning
+        if harm == no:
+            return cls(
+                cls.NOT_MET, "The child has not died or been significantly harmed: 17(2)(a)."
+            )
+        if harm != yes:
+            return cls(
+                cls.INCOMPLETE,
+                "Say whether the child has died or been significantly harmed: 17(2)(a).",
+            )
+        if yes in limb_b and concerns == yes:
+            return cls(
+                cls.ROUTE_2,
+                "The child died or was significantly harmed, a condition of 17(2)(b) is met, "
+                "and there are concerns about how agencies safeguarded the child: 17(2)(c).",
+            )
+        if learning == yes:
+            return cls(
+                cls.ROUTE_3,
+                "Agencies worked effectively and there is outstanding positive learning: 17(3).",
+            )
+        route_2_fails = concerns == no or all(answer == no for answer in limb_b)
+        if not route_2_fails or learning != no:
+            return cls(
+                cls.INCOMPLETE,
+                "Some answers are missing or not known, so it cannot be shown whether a route "
+                "is met: 17(2)(b) and (c) and 17(3) each need a yes or a no.",
+            )
+        return cls(
+            cls.NOT_MET,
+            "Neither route is met: 17(2) needs a condition of (b) and concerns under (c); "
+            "17(3) needs outstanding positive learning.",
+        )

@@ -1,0 +1,224 @@
+"""Every change to a referral: one function each, with its audit event."""
+
+import datetime
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cmr_portal.audit.services import record
+from panels.models import Panel, User
+from referrals.models import Referral
+
+
+class ReferralError(Exception):
+    """A change that cannot be made now; the message says why, in plain words."""
+
+
+class SubmissionIncomplete(ReferralError):
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("The referral cannot be sent yet.")
+        self.problems = problems
+
+
+# What must be answered before a referral is sent, with the message when it is not.
+REQUIRED_AT_SUBMISSION = {
+    "child_initials": "Enter the child's initials",
+    "child_gender": "Select the child's gender",
+    "event_type": "Select whether the child died or was significantly harmed",
+    "event_date": "Enter the date of the event",
+    "agency_aware_date": "Enter the date an agency became aware",
+    "event_summary": "Enter a factual summary of what happened",
+    "child_on_register": "Say whether the child is or has been on the child protection register",
+    "child_looked_after": "Say whether the child is or has been looked after",
+    "reg17_harm": "Answer regulation 17(2)(a)",
+    "reg17_abuse": "Answer regulation 17(2)(b)(i)",
+    "reg17_register": "Answer regulation 17(2)(b)(ii)",
+    "reg17_looked_after": "Answer regulation 17(2)(b)(iii)",
+    "reg17_concerns": "Answer regulation 17(2)(c)",
+    "reg17_learning": "Answer regulation 17(3)",
+    "notifier_name": "Enter the notifying officer's name",
+    "notifier_role": "Enter the notifying officer's role",
+    "notifier_email": "Enter the notifying officer's email address",
+}
+
+
+DATE_LABELS = {
+    "child_date_of_birth": "child's date of birth",
+    "event_date": "date of the event",
+    "agency_aware_date": "date an agency became aware",
+    "child_registered_from": "date the child was placed on the register",
+    "child_registered_to": "date the child came off the register",
+    "child_looked_after_from": "date the child became looked after",
+    "child_looked_after_to": "date the child stopped being looked after",
+}
+
+
+def allocate_reference(panel: Panel, year: int) -> str:
+    """The next reference of a panel in a year, such as BEL-2026-0007, without races.
+
+    One statement takes the next number: concurrent callers queue on the counter's row.
+    """
+    table = connection.ops.quote_name("referrals_referencecounter")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (panel_id, year, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (panel_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [panel.pk, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{panel.code}-{year}-{number:04d}"
+
+
+def date_problems(referral: Referral, today: datetime.date | None = None) -> dict[str, str]:
+    """The rules between dates, checked on every save, draft or not."""
+    today = today or timezone.localdate()
+    problems: dict[str, str] = {}
+    for field, label in DATE_LABELS.items():
+        value = getattr(referral, field)
+        if value is not None and value > today:
+            problems[field] = f"The {label} must be today or in the past"
+    born, event, aware = (
+        referral.child_date_of_birth,
+        referral.event_date,
+        referral.agency_aware_date,
+    )
+    if born and event and event < born and "event_date" not in problems:
+        problems["event_date"] = "The date of the event must be on or after the child's birth"
+    if event and aware and aware < event and "agency_aware_date" not in problems:
+        problems["agency_aware_date"] = (
+            "The date an agency became aware must be on or after the date of the event"
+        )
+    return problems
+
+
+def submission_problems(referral: Referral) -> dict[str, str]:
+    problems = {
+        field: message
+        for field, message in REQUIRED_AT_SUBMISSION.items()
+        if getattr(referral, field) in (None, "")
+    }
+    if referral.child_date_of_birth is None and referral.child_estimated_age is None:
+        problems["child_date_of_birth"] = "Enter the child's date of birth or estimated age"
+    return {**problems, **date_problems(referral)}
+
+
+@transaction.atomic
+def create_referral(panel: Panel, *, by: User, request: HttpRequest | None = None) -> Referral:
+    if not by.has_perm("panels.log_referral", panel):
+        raise ReferralError("You cannot log a referral for this panel.")
+    referral = Referral.objects.create(
+        panel=panel,
+        created_by=by,
+        reference=allocate_reference(panel, timezone.localdate().year),
+    )
+    record(
+        "referral.created",
+        actor=by,
+        target=referral,
+        summary=f"Started referral {referral.reference}",
+        request=request,
+    )
+    return referral
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def update_referral(
+    referral: Referral,
+    values: dict[str, Any],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Save some of a draft's answers, incomplete or not; record each field that changed."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.DRAFT:
+        raise ReferralError("This referral has been sent, so it can no longer be changed.")
+    changes = {
+        field: [_display(getattr(referral, field)), _display(value)]
+        for field, value in values.items()
+        if getattr(referral, field) != value
+    }
+    if not changes:
+        return referral
+    for field, value in values.items():
+        setattr(referral, field, value)
+    if problems := date_problems(referral):
+        raise SubmissionIncomplete(problems)
+    referral.save(update_fields=[*changes, "updated_at"])
+    record(
+        "referral.updated",
+        actor=by,
+        target=referral,
+        summary=f"Changed {', '.join(changes)} on {referral.reference}",
+        changes=changes,
+        request=request,
+    )
+    return referral
+
+
+@transaction.atomic
+def submit_referral(
+    referral: Referral, *, by: User, request: HttpRequest | None = None
+) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.DRAFT:
+        raise ReferralError("This referral has already been sent.")
+    if problems := submission_problems(referral):
+        raise SubmissionIncomplete(problems)
+    referral.status = Referral.Status.SUBMITTED
+    referral.submitted_at = timezone.now()
+    referral.save(update_fields=["status", "submitted_at", "updated_at"])
+    record(
+        "referral.submitted",
+        actor=by,
+        target=referral,
+        summary=f"Sent referral {referral.reference} to the SBNI",
+        changes={"status": [Referral.Status.DRAFT, Referral.Status.SUBMITTED]},
+        request=request,
+    )
+    return referral
+
+
+WITHDRAWABLE = {
+    Referral.Status.DRAFT,
+    Referral.Status.SUBMITTED,
+    Referral.Status.INFORMATION_REQUESTED,
+    Referral.Status.UNDER_CONSIDERATION,
+}
+
+
+@transaction.atomic
+def withdraw_referral(
+    referral: Referral, *, reason: str, by: User, request: HttpRequest | None = None
+) -> Referral:
+    """The panel withdraws a referral, with a reason, while no decision has been made."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in WITHDRAWABLE:
+        raise ReferralError("A decision has been made or the referral was withdrawn already.")
+    if not reason.strip():
+        raise ReferralError("Enter the reason for withdrawing the referral")
+    before = referral.status
+    referral.status = Referral.Status.WITHDRAWN
+    referral.withdrawn_at = timezone.now()
+    referral.withdrawal_reason = reason.strip()
+    referral.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    record(
+        "referral.withdrawn",
+        actor=by,
+        target=referral,
+        summary=f"Withdrew referral {referral.reference}",
+        changes={"status": [before, Referral.Status.WITHDRAWN], "reason": reason.strip()},
+        request=request,
+    )
+    return referral
