@@ -8,16 +8,28 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest, QueryDict
 
 
-def govuk_helper(*fields: str, button: str) -> FormHelper:
-    """A helper for forms whose page template draws the <form> tag and the error summary."""
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (``request.POST or None`` loses those)."""
+    return request.POST if request.method == "POST" else None
+
+
+def govuk_helper(*items: Any, button: str | Button) -> FormHelper:
+    """A helper for forms whose page template draws the <form> tag and the error summary.
+
+    Each item is a field name (a text input) or a crispy-forms-gds layout object.
+    """
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(
-        *(Field.text(name, field_width=Fluid.TWO_THIRDS) for name in fields),
-        Button("submit", button),
+        *(
+            Field.text(item, field_width=Fluid.TWO_THIRDS) if isinstance(item, str) else item
+            for item in items
+        ),
+        button if isinstance(button, Button) else Button("submit", button),
     )
     return helper
 

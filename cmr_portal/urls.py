@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("two-factor/verify/", panel_views.two_factor_verify, name="two_factor_verify"),
     path("panels/", include("panels.urls")),
+    path("referrals/", include("referrals.urls")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

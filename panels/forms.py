@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from cmr_portal.forms import govuk_helper
@@ -17,17 +16,6 @@ def role_field() -> forms.ChoiceField:
         widget=forms.RadioSelect,
         error_messages={"required": "Select a role"},
     )
-
-
-def role_helper(*fields: str, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    layout = [Field.text(name, field_width=Fluid.TWO_THIRDS) for name in fields if name != "role"]
-    helper.layout = Layout(
-        *layout, Field.radios("role", legend_size=Size.SMALL), Button("submit", button)
-    )
-    return helper
 
 
 class InviteMemberForm(forms.Form):
@@ -52,7 +40,12 @@ class InviteMemberForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = role_helper("email", "full_name", "role", button="Add to the panel")
+        self.helper = govuk_helper(
+            "email",
+            "full_name",
+            Field.radios("role", legend_size=Size.SMALL),
+            button="Add to the panel",
+        )
 
 
 class ChangeRoleForm(forms.Form):
@@ -60,7 +53,9 @@ class ChangeRoleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = role_helper("role", button="Change role")
+        self.helper = govuk_helper(
+            Field.radios("role", legend_size=Size.SMALL), button="Change role"
+        )
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from cmr_portal.audit.services import record
+from cmr_portal.forms import posted
 from panels import services
 from panels.forms import ChangeRoleForm, InviteMemberForm, TwoFactorCodeForm
 from panels.models import Membership, Panel, User
@@ -92,7 +93,7 @@ def panel_detail(request: HttpRequest, code: str) -> HttpResponse:
 def invite_member(request: HttpRequest, code: str) -> HttpResponse:
     user = signed_in_user(request)
     panel = get_panel_for(user, code, "manage_panel")
-    form = InviteMemberForm(request.POST or None)
+    form = InviteMemberForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invite_member(
@@ -119,7 +120,7 @@ def invite_member(request: HttpRequest, code: str) -> HttpResponse:
 def change_role(request: HttpRequest, code: str, membership_uuid: str) -> HttpResponse:
     user = signed_in_user(request)
     membership = get_membership_for(user, code, membership_uuid)
-    form = ChangeRoleForm(request.POST or None, initial={"role": membership.role})
+    form = ChangeRoleForm(posted(request), initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.change_role(
@@ -185,7 +186,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         user=user, confirmed=False, defaults={"name": "Authenticator app"}
     )
     form = TwoFactorCodeForm(
-        request.POST or None, hint="Enter the 6-digit code your authenticator app shows."
+        posted(request), hint="Enter the 6-digit code your authenticator app shows."
     )
     if request.method == "POST" and form.is_valid():
         if wait := throttle_message(device):
@@ -242,7 +243,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not has_second_factor(user):
         return redirect("two_factor_setup")
     form = TwoFactorCodeForm(
-        request.POST or None,
+        posted(request),
         hint="Enter the 6-digit code from your authenticator app, or one of your recovery codes.",
     )
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,6 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -51,6 +50,12 @@ class Referral(models.Model):
         MALE = "male", "Male"
         OTHER = "other", "Another gender"
         NOT_KNOWN = "not_known", "Not known"
+
+    class Indicator(models.TextChoices):
+        ROUTE_2 = "route_17_2", "Meets route 17(2)"
+        ROUTE_3 = "route_17_3", "Meets route 17(3)"
+        NOT_MET = "not_met", "Not met"
+        INCOMPLETE = "incomplete", "Incomplete"
 
     class EventType(models.TextChoices):
         DEATH = "death", "Death"
@@ -106,6 +111,10 @@ class Referral(models.Model):
     reg17_concerns_note = models.TextField(max_length=2000, blank=True)
     reg17_learning = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     reg17_learning_note = models.TextField(max_length=2000, blank=True)
+    # Derived from the answers above by Regulation17.assess on every save, kept for the filters.
+    regulation_17_indicator = models.CharField(
+        max_length=20, choices=Indicator.choices, default=Indicator.INCOMPLETE, editable=False
+    )
 
     # Who is notifying
     notifier_name = models.CharField(max_length=150, blank=True)
@@ -181,23 +190,12 @@ class AgencyInvolvement(models.Model):
 class Regulation17:
     """Whether the answers meet a route of regulation 17, and why, in words."""
 
-    INCOMPLETE: ClassVar[str] = "incomplete"
-    ROUTE_2: ClassVar[str] = "route_17_2"
-    ROUTE_3: ClassVar[str] = "route_17_3"
-    NOT_MET: ClassVar[str] = "not_met"
-    LABELS: ClassVar[dict[str, str]] = {
-        "route_17_2": "Meets route 17(2)",
-        "route_17_3": "Meets route 17(3)",
-        "not_met": "Not met",
-        "incomplete": "Incomplete",
-    }
-
     indicator: str
     explanation: str
 
     @property
     def label(self) -> str:
-        return self.LABELS[self.indicator]
+        return str(Referral.Indicator(self.indicator).label)
 
     @classmethod
     def assess(cls, referral: Referral) -> "Regulation17":
@@ -207,33 +205,34 @@ class Regulation17:
         concerns, learning = referral.reg17_concerns, referral.reg17_learning
         if harm == no:
             return cls(
-                cls.NOT_MET, "The child has not died or been significantly harmed: 17(2)(a)."
+                Referral.Indicator.NOT_MET,
+                "The child has not died or been significantly harmed: 17(2)(a).",
             )
         if harm != yes:
             return cls(
-                cls.INCOMPLETE,
+                Referral.Indicator.INCOMPLETE,
                 "Say whether the child has died or been significantly harmed: 17(2)(a).",
             )
         if yes in limb_b and concerns == yes:
             return cls(
-                cls.ROUTE_2,
+                Referral.Indicator.ROUTE_2,
                 "The child died or was significantly harmed, a condition of 17(2)(b) is met, "
                 "and there are concerns about how agencies safeguarded the child: 17(2)(c).",
             )
         if learning == yes:
             return cls(
-                cls.ROUTE_3,
+                Referral.Indicator.ROUTE_3,
                 "Agencies worked effectively and there is outstanding positive learning: 17(3).",
             )
         route_2_fails = concerns == no or all(answer == no for answer in limb_b)
         if not route_2_fails or learning != no:
             return cls(
-                cls.INCOMPLETE,
+                Referral.Indicator.INCOMPLETE,
                 "Some answers are missing or not known, so it cannot be shown whether a route "
                 "is met: 17(2)(b) and (c) and 17(3) each need a yes or a no.",
             )
         return cls(
-            cls.NOT_MET,
+            Referral.Indicator.NOT_MET,
             "Neither route is met: 17(2) needs a condition of (b) and concerns under (c); "
             "17(3) needs outstanding positive learning.",
         )

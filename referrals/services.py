@@ -155,7 +155,8 @@ def update_referral(
         setattr(referral, field, value)
     if problems := date_problems(referral):
         raise SubmissionIncomplete(problems)
-    referral.save(update_fields=[*changes, "updated_at"])
+    referral.regulation_17_indicator = referral.regulation_17.indicator
+    referral.save(update_fields=[*changes, "regulation_17_indicator", "updated_at"])
     record(
         "referral.updated",
         actor=by,

@@ -23,6 +23,8 @@ from django.http import HttpResponse
 from django.test import Client
 
 from panels.models import Panel, SbniRole
+from referrals import services
+from referrals.models import Referral
 from tests.conftest import Personas, sign_in
 from tests.urls import Pattern, all_patterns
 
@@ -67,7 +69,8 @@ def open_to_all(get: str, post: str) -> Outcomes:
 @dataclass
 class Expect:
     outcomes: Outcomes
-    url: Callable[[Personas], str] | None = None  # a real record where the pattern needs one
+    # A real record where the pattern needs one: the personas, and a Belfast draft referral.
+    url: Callable[[Personas, Referral], str] | None = None
     note: str = field(default="")
 
 
@@ -92,15 +95,20 @@ def admin_url(route: str, people: Personas) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[str(match[1])]), route)
 
 
-def belfast_member_url(name: str) -> Callable[[Personas], str]:
-    def build(people: Personas) -> str:
+def belfast_member_url(name: str) -> Callable[[Personas, Referral], str]:
+    def build(people: Personas, draft: Referral) -> str:
         membership = people.membership(people.belfast_member)
         return f"/panels/BEL/members/{membership.uuid}/{name}/"
 
     return build
 
 
+def referral_url(rest: str) -> Callable[[Personas, Referral], str]:
+    return lambda people, draft: f"/referrals/{draft.uuid}/{rest}"
+
+
 BELFAST_MANAGERS = ["belfast_chair"]
+PANEL_MEMBERS = ["belfast_member", "belfast_chair", "western_member"]
 BELFAST_MEMBERS = ["belfast_member", "belfast_chair"]
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -112,7 +120,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "password_reset_done": Expect(open_to_all(OK, NOT_ALLOWED)),
     "password_reset_confirm": Expect(
         open_to_all(OK, OK),
-        url=lambda people: "/password-reset/MQ/set-password/",
+        url=lambda people, draft: "/password-reset/MQ/set-password/",
         note="an invalid link says so",
     ),
     "password_reset_complete": Expect(open_to_all(OK, NOT_ALLOWED)),
@@ -121,21 +129,41 @@ EXPECTATIONS: dict[str, Expect] = {
     "two_factor_recovery_codes": Expect(signed_in(OK, NOT_ALLOWED)),
     "(unnamed) admin/login/": Expect(open_to_all(OK, OK), note="redirects to the sign-in page"),
     "admin:login": Expect(open_to_all(OK, OK), note="shadowed by the redirect above"),
-    "admin:app_list": Expect(only(["admin"], ADMIN, ADMIN), url=lambda people: "/admin/panels/"),
+    "admin:app_list": Expect(
+        only(["admin"], ADMIN, ADMIN), url=lambda people, draft: "/admin/panels/"
+    ),
     "(unnamed) admin/(?P<url>.*)$": Expect(
-        signed_in(NOT_FOUND, NOT_FOUND), url=lambda people: "/admin/no-such-page/"
+        signed_in(NOT_FOUND, NOT_FOUND), url=lambda people, draft: "/admin/no-such-page/"
     ),
     "panels:list": Expect(signed_in(OK, NOT_ALLOWED)),
     "panels:detail": Expect(
         only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
-        url=lambda people: "/panels/BEL/",
+        url=lambda people, draft: "/panels/BEL/",
     ),
     "panels:invite_member": Expect(
-        only(BELFAST_MANAGERS, OK, OK), url=lambda people: "/panels/BEL/members/invite/"
+        only(BELFAST_MANAGERS, OK, OK), url=lambda people, draft: "/panels/BEL/members/invite/"
     ),
     "panels:change_role": Expect(only(BELFAST_MANAGERS, OK, OK), url=belfast_member_url("role")),
     "panels:remove_member": Expect(
         only(BELFAST_MANAGERS, OK, OK), url=belfast_member_url("remove")
+    ),
+    "referrals:list": Expect(signed_in(OK, NOT_ALLOWED), note="each sees what they may"),
+    "referrals:start": Expect(only(PANEL_MEMBERS, OK, OK)),
+    "referrals:overview": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=referral_url(""),
+        note="a draft: its panel only, never the SBNI",
+    ),
+    "referrals:section": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("child/")),
+    "referrals:check": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("check/")),
+    "referrals:sent": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=referral_url("sent/"),
+    ),
+    "referrals:withdraw": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("withdraw/")),
+    "referrals:history": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=referral_url("history/"),
     ),
 }
 # The admin site, for system administrators only; anyone else signed in finds nothing.
@@ -178,10 +206,11 @@ def test_every_expectation_names_every_persona() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
 def test_access(pattern: Pattern, personas: Personas) -> None:
+    draft = services.create_referral(personas.belfast, by=personas.belfast_member)
     expect = expectation_for(pattern)
     assert expect is not None, f"{pattern.name} declares no expectations"
     if expect.url is not None:
-        url = expect.url(personas)
+        url = expect.url(personas, draft)
     elif pattern.route.startswith("admin/"):
         url = admin_url(pattern.route, personas)
     else:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cmr_portal.audit.models import AuditEvent
 from panels.models import Panel
 from referrals import services
-from referrals.models import Referral, Regulation17
+from referrals.models import Referral
 from tests.conftest import Personas
 
 TODAY = timezone.localdate()
@@ -224,9 +224,9 @@ def test_a_decided_referral_cannot_be_withdrawn(personas: Personas, draft: Refer
 @pytest.mark.parametrize(
     ("answers", "indicator"),
     [
-        ({}, Regulation17.INCOMPLETE),
-        ({"reg17_harm": "no"}, Regulation17.NOT_MET),
-        ({"reg17_harm": "not_known"}, Regulation17.INCOMPLETE),
+        ({}, Referral.Indicator.INCOMPLETE),
+        ({"reg17_harm": "no"}, Referral.Indicator.NOT_MET),
+        ({"reg17_harm": "not_known"}, Referral.Indicator.INCOMPLETE),
         ({"reg17_harm": "yes", "reg17_abuse": "yes", "reg17_concerns": "yes"}, "route_17_2"),
         ({"reg17_harm": "yes", "reg17_register": "yes", "reg17_concerns": "yes"}, "route_17_2"),
         ({"reg17_harm": "yes", "reg17_looked_after": "yes", "reg17_concerns": "yes"}, "route_17_2"),
@@ -240,9 +240,9 @@ def test_a_decided_referral_cannot_be_withdrawn(personas: Personas, draft: Refer
                 "reg17_concerns": "no",
                 "reg17_learning": "no",
             },
-            Regulation17.NOT_MET,
+            Referral.Indicator.NOT_MET,
         ),
-        ({"reg17_harm": "yes", "reg17_learning": "yes"}, Regulation17.ROUTE_3),
+        ({"reg17_harm": "yes", "reg17_learning": "yes"}, Referral.Indicator.ROUTE_3),
         (
             {
                 "reg17_harm": "yes",
@@ -252,7 +252,7 @@ def test_a_decided_referral_cannot_be_withdrawn(personas: Personas, draft: Refer
                 "reg17_concerns": "yes",
                 "reg17_learning": "no",
             },
-            Regulation17.INCOMPLETE,
+            Referral.Indicator.INCOMPLETE,
         ),
     ],
 )

@@ -1,0 +1,316 @@
+"""The referral's sections as forms: each saves as a draft whatever is missing."""
+
+import copy
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Button, Field, Fieldset, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cmr_portal.forms import govuk_helper
+from referrals.models import Answer, Referral
+from referrals.services import DATE_LABELS, REQUIRED_AT_SUBMISSION, date_problems
+
+
+class GovukDateField(DateInputField):  # type: ignore[misc]
+    """Day, month and year boxes, with messages that name the date and say what is wrong."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label=label[0].upper() + label[1:], required=False, **kwargs)
+        # Each box is needed once any is filled in; all three empty is an unanswered question.
+        self.require_all_fields = False
+        self.name = label
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.required = True
+            field.error_messages["incomplete"] = f"The {label} must include a {part}"
+            field.validators[0].message = f"The {label} must be a real date"
+
+    def compress(self, data_list: list[str]) -> datetime.date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise ValidationError(f"The year of the {self.name} must include 4 numbers")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValidationError(f"The {self.name} must be a real date") from error
+
+
+def answer_field(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=Answer.choices, widget=forms.RadioSelect, required=False
+    )
+
+
+def text_messages(label: str, max_length: int) -> dict[str, str]:
+    return {"max_length": f"{label} must be {max_length} characters or fewer"}
+
+
+class SectionForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A section of the referral. Nothing is required until the referral is sent."""
+
+    button = "Save and continue"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = False
+            if isinstance(field, forms.CharField) and field.max_length:
+                label = str(field.label or name)
+                field.error_messages.update(text_messages(label, field.max_length))
+                if field.max_length > 200:
+                    field.widget = forms.Textarea(attrs={"rows": 5})
+        self.helper = govuk_helper(*self.layout(), button=self.button)
+
+    def clean(self) -> dict[str, Any]:
+        """Check the dates against each other and today with the answers saved before."""
+        cleaned = super().clean() or {}
+        draft = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(draft, name, value)
+        for name, message in date_problems(draft).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def layout(self) -> list[Any]:
+        return [self.field_layout(name) for name in self.fields]
+
+    def field_layout(self, name: str) -> Any:
+        field = self.fields[name]
+        if isinstance(field.widget, forms.RadioSelect):
+            return Field.radios(name, legend_size=Size.SMALL, inline=True)
+        if isinstance(field.widget, forms.Textarea):
+            # crispy-forms-gds's character count needs a hint to describe the box.
+            field.help_text = field.help_text or f"Up to {field.max_length:,} characters."  # type: ignore[attr-defined]
+            return Field.textarea(name, max_characters=field.max_length)  # type: ignore[attr-defined]
+        if isinstance(field, DateInputField):
+            return Field(name)
+        return name
+
+
+class ChildForm(SectionForm):
+    child_date_of_birth = GovukDateField(
+        "child's date of birth", help_text="For example, 27 3 2024"
+    )
+    child_estimated_age = forms.IntegerField(
+        label="Estimated age in years, if the date of birth is not known",
+        min_value=0,
+        max_value=18,
+        error_messages={
+            "invalid": "Estimated age must be a whole number of years, like 3",
+            "min_value": "Estimated age must be 0 or more",
+            "max_value": "Estimated age must be 18 or under",
+        },
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "child_initials",
+            "child_date_of_birth",
+            "child_estimated_age",
+            "child_gender",
+            "child_trust_reference",
+        ]
+        labels = {
+            "child_initials": "Child's initials",
+            "child_gender": "Gender",
+            "child_trust_reference": "Trust reference (optional)",
+        }
+        help_texts = {"child_initials": "Initials only, never the child's name."}
+        widgets = {"child_gender": forms.RadioSelect}
+
+
+class EventForm(SectionForm):
+    event_date = GovukDateField("date of the event")
+    agency_aware_date = GovukDateField("date an agency became aware")
+
+    class Meta:
+        model = Referral
+        fields = ["event_type", "event_date", "agency_aware_date", "event_place", "event_summary"]
+        labels = {
+            "event_type": "What happened to the child?",
+            "event_place": "Where it happened",
+            "event_summary": "Factual summary",
+        }
+        help_texts = {
+            "event_summary": "What happened and when, as far as it is known. Facts, not opinions.",
+        }
+        widgets = {"event_type": forms.RadioSelect}
+
+
+class LegalStatusForm(SectionForm):
+    child_registered_from = GovukDateField("date the child was placed on the register")
+    child_registered_to = GovukDateField("date the child came off the register")
+    child_looked_after_from = GovukDateField("date the child became looked after")
+    child_looked_after_to = GovukDateField("date the child stopped being looked after")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "child_on_register",
+            "child_registered_from",
+            "child_registered_to",
+            "sibling_on_register",
+            "child_looked_after",
+            "child_looked_after_from",
+            "child_looked_after_to",
+            "sibling_looked_after",
+        ]
+        labels = {
+            "child_on_register": "Is or was the child on a Trust's child protection register?",
+            "sibling_on_register": "Is or was a sibling on a Trust's child protection register?",
+            "child_looked_after": "Is or was the child looked after by an authority?",
+            "sibling_looked_after": "Is or was a sibling looked after by an authority?",
+        }
+        widgets = {
+            "child_on_register": forms.RadioSelect,
+            "sibling_on_register": forms.RadioSelect,
+            "child_looked_after": forms.RadioSelect,
+            "sibling_looked_after": forms.RadioSelect,
+        }
+
+
+REGULATION_17_LIMBS = [
+    ("reg17_harm", "17(2)(a)", "Has the child died or been significantly harmed?"),
+    ("reg17_abuse", "17(2)(b)(i)", "Is abuse or neglect of the child known or suspected?"),
+    (
+        "reg17_register",
+        "17(2)(b)(ii)",
+        "Is or has the child or a sibling been on a Trust's child protection register?",
+    ),
+    (
+        "reg17_looked_after",
+        "17(2)(b)(iii)",
+        "Is or has the child or a sibling been looked after by an authority?",
+    ),
+    (
+        "reg17_concerns",
+        "17(2)(c)",
+        "Are there concerns about how well a member agency safeguarded the child?",
+    ),
+    (
+        "reg17_learning",
+        "17(3)",
+        "Did agencies work effectively, with outstanding positive learning for Northern Ireland?",
+    ),
+]
+
+
+class Regulation17Form(SectionForm):
+    class Meta:
+        model = Referral
+        fields = [name for limb, _, _ in REGULATION_17_LIMBS for name in (limb, f"{limb}_note")]
+        widgets = {limb: forms.RadioSelect for limb, _, _ in REGULATION_17_LIMBS}
+        labels = {
+            **{limb: f"{ref}: {question}" for limb, ref, question in REGULATION_17_LIMBS},
+            **{f"{limb}_note": f"Note on {ref} (optional)" for limb, ref, _ in REGULATION_17_LIMBS},
+        }
+
+    def layout(self) -> list[Any]:
+        return [
+            Fieldset(self.field_layout(limb), self.field_layout(f"{limb}_note"), legend=reference)
+            for limb, reference, _ in REGULATION_17_LIMBS
+        ]
+
+
+class NotifierForm(SectionForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "notifier_name",
+            "notifier_role",
+            "notifier_email",
+            "notifier_phone",
+            "sai_reference",
+        ]
+        labels = {
+            "notifier_name": "Notifying officer's full name",
+            "notifier_role": "Their role",
+            "notifier_email": "Their email address",
+            "notifier_phone": "Their telephone number (optional)",
+            "sai_reference": "Serious Adverse Incident reference (optional)",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notifier_email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    form: type[SectionForm]
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.form._meta.fields or [])
+
+    def state(self, referral: Referral) -> str:
+        """Completed, in progress or not started, from what the referral holds."""
+        required = [name for name in self.fields if name in REQUIRED_AT_SUBMISSION]
+        if self.slug == "child":
+            required.append("child_date_of_birth_or_age")
+        answered = [name for name in required if _answered(referral, name)]
+        if required and len(answered) == len(required):
+            return "Completed"
+        if answered or any(_answered(referral, name) for name in self.fields):
+            return "In progress"
+        return "Not started"
+
+
+def _answered(referral: Referral, name: str) -> bool:
+    if name == "child_date_of_birth_or_age":
+        return referral.child_date_of_birth is not None or referral.child_estimated_age is not None
+    return getattr(referral, name) not in (None, "")
+
+
+SECTIONS = [
+    Section("child", "The child", ChildForm),
+    Section("event", "What happened", EventForm),
+    Section("legal-status", "Legal status", LegalStatusForm),
+    Section("regulation-17", "Regulation 17", Regulation17Form),
+    Section("notifier", "Notifying officer", NotifierForm),
+]
+SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+assert set(DATE_LABELS) <= {name for section in SECTIONS for name in section.fields}
+
+
+class SubmitForm(forms.Form):
+    declaration = forms.BooleanField(
+        label="I confirm that the information in this referral is accurate to the best of my "
+        "knowledge, and that it holds only what the SBNI needs.",
+        error_messages={"required": "Confirm the declaration to send the referral"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(Field.checkbox("declaration"), button="Send to the SBNI")
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the panel withdrawing this referral?",
+        help_text="Up to 2,000 characters.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the reason for withdrawing the referral",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.textarea("reason", max_characters=2000),
+            button=Button.warning("submit", "Withdraw the referral"),
+        )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("start/", views.start_referral, name="start"),
+    path("<uuid:referral_uuid>/", views.overview, name="overview"),
+    path("<uuid:referral_uuid>/check/", views.check_answers, name="check"),
+    path("<uuid:referral_uuid>/sent/", views.sent, name="sent"),
+    path("<uuid:referral_uuid>/withdraw/", views.withdraw, name="withdraw"),
+    path("<uuid:referral_uuid>/history/", views.history, name="history"),
+    path("<uuid:referral_uuid>/<slug:slug>/", views.section, name="section"),
+]

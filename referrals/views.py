@@ -1,0 +1,266 @@
+"""Referral pages: start, the sections, check your answers, send, the list, the history."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cmr_portal.audit.models import AuditEvent
+from cmr_portal.audit.services import record
+from cmr_portal.forms import posted
+from panels.models import Panel
+from panels.views import signed_in_user
+from referrals import services
+from referrals.forms import SECTIONS, SECTIONS_BY_SLUG, SubmitForm, WithdrawForm
+from referrals.models import Referral
+
+PAGE_SIZE = 25
+SORTS = {
+    "newest": "-created_at",
+    "oldest": "created_at",
+    "reference": "reference",
+    "sent": "-submitted_at",
+}
+
+
+def get_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
+    """A referral the user may see; 404 for one that is missing or forbidden alike."""
+    referral = (
+        Referral.objects.visible_to(signed_in_user(request))
+        .select_related("panel")
+        .filter(uuid=referral_uuid)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def get_draft_for(request: HttpRequest, referral_uuid: str) -> Referral:
+    """A draft the user may change: a member of its panel who may log referrals."""
+    referral = get_referral_for(request, referral_uuid)
+    if not signed_in_user(request).has_perm("panels.log_referral", referral.panel):
+        raise Http404
+    return referral
+
+
+def not_a_draft(request: HttpRequest, referral: Referral) -> HttpResponse:
+    messages.info(request, "This referral has been sent, so it can no longer be changed.")
+    return redirect("referrals:overview", referral.uuid)
+
+
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    referrals = Referral.objects.visible_to(user).select_related("panel")
+    filters = {
+        "status": request.GET.get("status", ""),
+        "event_type": request.GET.get("event_type", ""),
+        "indicator": request.GET.get("indicator", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+    if filters["status"] in Referral.Status.values:
+        referrals = referrals.filter(status=filters["status"])
+    if filters["event_type"] in Referral.EventType.values:
+        referrals = referrals.filter(event_type=filters["event_type"])
+    if filters["indicator"] in Referral.Indicator.values:
+        referrals = referrals.filter(regulation_17_indicator=filters["indicator"])
+    if filters["q"]:
+        referrals = referrals.filter(
+            Q(reference__icontains=filters["q"]) | Q(child_initials__iexact=filters["q"])
+        )
+    sort = request.GET.get("sort", "newest")
+    referrals = referrals.order_by(SORTS.get(sort, SORTS["newest"]), "-id")
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "sort": sort,
+            "query": query.urlencode(),
+            "statuses": Referral.Status.choices,
+            "event_types": Referral.EventType.choices,
+            "indicators": Referral.Indicator.choices,
+            "can_start": Panel.objects.visible_to(user, "log_referral").exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def start_referral(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    panels = list(Panel.objects.visible_to(user, "log_referral"))
+    if not panels:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        chosen = next((p for p in panels if p.code == request.POST.get("panel")), None)
+        if chosen is None and len(panels) == 1:
+            chosen = panels[0]
+        if chosen is not None:
+            referral = services.create_referral(chosen, by=user, request=request)
+            return redirect("referrals:overview", referral.uuid)
+        error = "Select the panel the referral is from"
+    return render(request, "referrals/start.html", {"panels": panels, "error": error})
+
+
+@require_GET
+def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_referral_for(request, referral_uuid)
+    user = signed_in_user(request)
+    record(
+        "referral.viewed",
+        actor=user,
+        target=referral,
+        summary=f"Viewed referral {referral.reference}",
+        request=request,
+    )
+    is_editable = referral.status == Referral.Status.DRAFT and user.has_perm(
+        "panels.log_referral", referral.panel
+    )
+    sections = [(section, section.state(referral)) for section in SECTIONS]
+    return render(
+        request,
+        "referrals/overview.html",
+        {
+            "referral": referral,
+            "sections": sections,
+            "answers": answers(referral),
+            "is_editable": is_editable,
+            "ready": all(state == "Completed" for _, state in sections),
+            "can_withdraw": referral.status in services.WITHDRAWABLE
+            and user.has_perm("panels.log_referral", referral.panel),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, referral_uuid: str, slug: str) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    part = SECTIONS_BY_SLUG.get(slug)
+    if part is None:
+        raise Http404
+    if referral.status != Referral.Status.DRAFT:
+        return not_a_draft(request, referral)
+    form = part.form(posted(request), instance=referral)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in part.fields}
+        try:
+            services.update_referral(referral, values, by=signed_in_user(request), request=request)
+        except services.SubmissionIncomplete as refused:
+            for field, message in refused.problems.items():
+                form.add_error(field if field in form.fields else None, message)
+        except services.ReferralError:
+            return not_a_draft(request, referral)
+        else:
+            messages.success(request, f"{part.title}: saved.")
+            return redirect("referrals:overview", referral.uuid)
+    return render(
+        request, "referrals/section.html", {"referral": referral, "section": part, "form": form}
+    )
+
+
+def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """Each section with its questions and the answers as they will be read."""
+    result = []
+    for part in SECTIONS:
+        form = part.form(instance=referral)
+        rows = []
+        for name in part.fields:
+            value = getattr(referral, name)
+            display = getattr(referral, f"get_{name}_display", None)
+            shown = display() if display and value else value
+            if hasattr(shown, "strftime"):
+                shown = shown.strftime("%-d %B %Y")
+            rows.append((str(form.fields[name].label), "" if shown in (None, "") else str(shown)))
+        result.append((part, rows))
+    return result
+
+
+@require_http_methods(["GET", "POST"])
+def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    if referral.status != Referral.Status.DRAFT:
+        return not_a_draft(request, referral)
+    form = SubmitForm(posted(request))
+    problems = services.submission_problems(referral)
+    if request.method == "POST" and form.is_valid() and not problems:
+        try:
+            services.submit_referral(referral, by=signed_in_user(request), request=request)
+        except services.SubmissionIncomplete as refused:
+            problems = refused.problems
+        except services.ReferralError:
+            return not_a_draft(request, referral)
+        else:
+            return redirect("referrals:sent", referral.uuid)
+    field_sections = {name: part for part in SECTIONS for name in part.fields}
+    return render(
+        request,
+        "referrals/check_answers.html",
+        {
+            "referral": referral,
+            "form": form,
+            "answers": answers(referral),
+            "problems": [
+                (
+                    message,
+                    reverse("referrals:section", args=[referral.uuid, field_sections[f].slug]),
+                )
+                for f, message in problems.items()
+            ],
+        },
+    )
+
+
+@require_GET
+def sent(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_referral_for(request, referral_uuid)
+    if referral.status == Referral.Status.DRAFT:
+        return redirect("referrals:overview", referral.uuid)
+    return render(request, "referrals/sent.html", {"referral": referral})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_referral(
+                referral,
+                reason=form.cleaned_data["reason"],
+                by=signed_in_user(request),
+                request=request,
+            )
+        except services.ReferralError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(request, f"Referral {referral.reference} has been withdrawn.")
+            return redirect("referrals:overview", referral.uuid)
+    return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})
+
+
+@require_GET
+def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_referral_for(request, referral_uuid)
+    events = AuditEvent.objects.filter(
+        target_type=referral._meta.label_lower, target_id=str(referral.pk)
+    ).select_related("actor")
+    record(
+        "referral.history_viewed",
+        actor=signed_in_user(request),
+        target=referral,
+        summary=f"Viewed the history of referral {referral.reference}",
+        request=request,
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/history.html", {"referral": referral, "page": page})
