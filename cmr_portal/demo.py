@@ -1,14 +1,18 @@
 """Fictional demo data for ``make run``. Nothing here describes a real person or case."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from panels import services
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.security import DEMO_EMAIL_DOMAIN
+from referrals import services as referral_services
+from referrals.models import Answer, Referral
 
 
 @dataclass(frozen=True)
@@ -151,4 +155,66 @@ def load_demo_data() -> list[Persona]:
                 services.add_member(panel, user, persona.panel_role, by=None)
             elif membership.role != persona.panel_role:
                 services.change_role(membership, persona.panel_role, by=None)
+    load_demo_referrals()
     return PERSONAS
+
+
+DEMO_TRUST_REFERENCE = "DEMO (fictional)"
+
+
+def load_demo_referrals() -> None:
+    """Two fictional Belfast referrals, once: a draft half done, and one sent to the SBNI."""
+    if Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE).exists():
+        return
+    member = User.objects.get(email=f"belfast.member@{DEMO_EMAIL_DOMAIN}")
+    belfast = Panel.objects.get(code="BEL")
+    today = timezone.localdate()
+    draft = referral_services.create_referral(belfast, by=member)
+    referral_services.update_referral(
+        draft,
+        {
+            "child_initials": "JD",
+            "child_estimated_age": 4,
+            "child_trust_reference": DEMO_TRUST_REFERENCE,
+        },
+        by=member,
+    )
+    sent = referral_services.create_referral(belfast, by=member)
+    referral_services.update_referral(
+        sent,
+        {
+            "child_initials": "MK",
+            "child_date_of_birth": today - datetime.timedelta(days=900),
+            "child_gender": Referral.Gender.FEMALE,
+            "child_trust_reference": DEMO_TRUST_REFERENCE,
+            "event_type": Referral.EventType.SIGNIFICANT_HARM,
+            "event_date": today - datetime.timedelta(days=12),
+            "agency_aware_date": today - datetime.timedelta(days=11),
+            "event_place": "Family home (fictional)",
+            "event_summary": "A fictional account for the demonstration: the child was brought "
+            "to hospital with injuries that staff could not explain.",
+            "child_on_register": Answer.NO,
+            "child_looked_after": Answer.NO,
+            "sibling_on_register": Answer.YES,
+            "reg17_harm": Answer.YES,
+            "reg17_abuse": Answer.YES,
+            "reg17_register": Answer.YES,
+            "reg17_looked_after": Answer.NO,
+            "reg17_concerns": Answer.YES,
+            "reg17_learning": Answer.NOT_KNOWN,
+            "notifier_name": member.full_name,
+            "notifier_role": member.job_title,
+            "notifier_email": member.email,
+        },
+        by=member,
+    )
+    referral_services.add_sibling(sent, {"initials": "LK", "estimated_age": 6}, by=member)
+    referral_services.add_agency(
+        sent,
+        {
+            "agency": Agency.objects.get(short_name="PSNI"),
+            "nature": "Called to the home twice in the past year (fictional).",
+        },
+        by=member,
+    )
+    referral_services.submit_referral(sent, by=member)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "cmr_portal",
     "cmr_portal.audit",
+    "cmr_portal.notifications",
     "panels",
     "referrals",
     "reviews",

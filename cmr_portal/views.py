@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError
 
 from cmr_portal.audit.services import record
 from cmr_portal.celery import app as celery_app
+from cmr_portal.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ class SignInView(LoginView):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    unread = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
+    return render(request, "home.html", {"notifications": unread[:20]})
 
 
 def database_is_up() -> bool:

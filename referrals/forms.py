@@ -11,7 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cmr_portal.forms import govuk_helper
-from referrals.models import Answer, Referral
+from panels.models import Agency
+from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 from referrals.services import DATE_LABELS, REQUIRED_AT_SUBMISSION, date_problems
 
 
@@ -314,3 +315,89 @@ class WithdrawForm(forms.Form):
             Field.textarea("reason", max_characters=2000),
             button=Button.warning("submit", "Withdraw the referral"),
         )
+
+
+class SiblingForm(forms.ModelForm):  # type: ignore[type-arg]
+    date_of_birth = GovukDateField("sibling's date of birth")
+    estimated_age = forms.IntegerField(
+        label="Estimated age in years, if the date of birth is not known",
+        required=False,
+        min_value=0,
+        max_value=30,
+        error_messages={
+            "invalid": "Estimated age must be a whole number of years, like 3",
+            "min_value": "Estimated age must be 0 or more",
+            "max_value": "Estimated age must be 30 or under",
+        },
+    )
+
+    class Meta:
+        model = Sibling
+        fields = ["initials", "date_of_birth", "estimated_age", "gender"]
+        labels = {"initials": "Sibling's initials", "gender": "Gender (optional)"}
+        widgets = {"gender": forms.RadioSelect}
+        error_messages = {
+            "initials": {
+                "required": "Enter the sibling's initials",
+                "max_length": "Sibling's initials must be 5 characters or fewer",
+            }
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].required = False
+        self.helper = govuk_helper(
+            "initials",
+            Field("date_of_birth"),
+            "estimated_age",
+            Field.radios("gender", legend_size=Size.SMALL, inline=True),
+            button="Add the sibling",
+        )
+
+    def clean_date_of_birth(self) -> datetime.date | None:
+        born: datetime.date | None = self.cleaned_data["date_of_birth"]
+        if born is not None and born > datetime.date.today():
+            raise ValidationError("The sibling's date of birth must be today or in the past")
+        return born
+
+
+class AgencyInvolvementForm(forms.ModelForm):  # type: ignore[type-arg]
+    involved_from = GovukDateField("date the agency's involvement began")
+    involved_to = GovukDateField("date the agency's involvement ended")
+
+    class Meta:
+        model = AgencyInvolvement
+        fields = ["agency", "nature", "involved_from", "involved_to"]
+        labels = {"agency": "Agency", "nature": "What the agency's involvement was"}
+        error_messages = {
+            "agency": {"required": "Select the agency"},
+            "nature": {
+                "required": "Enter what the agency's involvement was",
+                "max_length": "What the agency's involvement was must be 2000 characters or fewer",
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        agency.queryset = Agency.objects.filter(active=True)  # type: ignore[attr-defined]
+        agency.empty_label = "Select an agency"  # type: ignore[attr-defined]
+        self.fields["nature"].help_text = "Up to 2,000 characters."
+        self.helper = govuk_helper(
+            Field.select("agency"),
+            Field.textarea("nature", max_characters=2000),
+            Field("involved_from"),
+            Field("involved_to"),
+            button="Add the agency",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        began, ended = cleaned.get("involved_from"), cleaned.get("involved_to")
+        today = datetime.date.today()
+        for name, value in (("involved_from", began), ("involved_to", ended)):
+            if value is not None and value > today and name not in self.errors:
+                self.add_error(name, "The date must be today or in the past")
+        if began and ended and ended < began and "involved_to" not in self.errors:
+            self.add_error("involved_to", "The end of the involvement must be after its start")
+        return cleaned

@@ -159,8 +159,9 @@ class ReferenceCounter(models.Model):
 
 
 class Sibling(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="siblings")
-    initials = models.CharField(max_length=5)
+    initials = models.CharField("sibling's initials", max_length=5)
     date_of_birth = models.DateField(null=True, blank=True)
     estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=20, choices=Referral.Gender.choices, blank=True)
@@ -173,6 +174,7 @@ class Sibling(models.Model):
 
 
 class AgencyInvolvement(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="agencies")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     nature = models.TextField("nature of involvement", max_length=2000)

@@ -5,11 +5,13 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from cmr_portal.audit.services import record
-from panels.models import Panel, User
-from referrals.models import Referral
+from cmr_portal.notifications.services import notify
+from panels.models import Panel, SbniRole, User
+from referrals.models import AgencyInvolvement, Referral, Sibling
 
 
 class ReferralError(Exception):
@@ -102,6 +104,8 @@ def submission_problems(referral: Referral) -> dict[str, str]:
     }
     if referral.child_date_of_birth is None and referral.child_estimated_age is None:
         problems["child_date_of_birth"] = "Enter the child's date of birth or estimated age"
+    if not referral.agencies.exists():
+        problems["agencies"] = "Add at least one agency that was involved with the child"
     return {**problems, **date_problems(referral)}
 
 
@@ -141,9 +145,7 @@ def update_referral(
     request: HttpRequest | None = None,
 ) -> Referral:
     """Save some of a draft's answers, incomplete or not; record each field that changed."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != Referral.Status.DRAFT:
-        raise ReferralError("This referral has been sent, so it can no longer be changed.")
+    referral = _editable_draft(referral)
     changes = {
         field: [_display(getattr(referral, field)), _display(value)]
         for field, value in values.items()
@@ -188,6 +190,11 @@ def submit_referral(
         changes={"status": [Referral.Status.DRAFT, Referral.Status.SUBMITTED]},
         request=request,
     )
+    notify(
+        User.objects.filter(groups__name=SbniRole.SBNI_OFFICER, is_active=True),
+        message=f"New referral {referral.reference} from the {referral.panel.code} panel",
+        url=reverse("referrals:overview", args=[referral.uuid]),
+    )
     return referral
 
 
@@ -223,3 +230,72 @@ def withdraw_referral(
         request=request,
     )
     return referral
+
+
+def _editable_draft(referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.DRAFT:
+        raise ReferralError("This referral has been sent, so it can no longer be changed.")
+    return referral
+
+
+@transaction.atomic
+def add_sibling(
+    referral: Referral, values: dict[str, Any], *, by: User, request: HttpRequest | None = None
+) -> Sibling:
+    referral = _editable_draft(referral)
+    sibling = Sibling.objects.create(referral=referral, **values)
+    record(
+        "referral.sibling_added",
+        actor=by,
+        target=referral,
+        summary=f"Added sibling {sibling.initials} to {referral.reference}",
+        changes={name: [None, _display(value)] for name, value in values.items()},
+        request=request,
+    )
+    return sibling
+
+
+@transaction.atomic
+def remove_sibling(sibling: Sibling, *, by: User, request: HttpRequest | None = None) -> None:
+    referral = _editable_draft(sibling.referral)
+    record(
+        "referral.sibling_removed",
+        actor=by,
+        target=referral,
+        summary=f"Removed sibling {sibling.initials} from {referral.reference}",
+        request=request,
+    )
+    sibling.delete()
+
+
+@transaction.atomic
+def add_agency(
+    referral: Referral, values: dict[str, Any], *, by: User, request: HttpRequest | None = None
+) -> AgencyInvolvement:
+    referral = _editable_draft(referral)
+    involvement = AgencyInvolvement.objects.create(referral=referral, **values)
+    record(
+        "referral.agency_added",
+        actor=by,
+        target=referral,
+        summary=f"Added {involvement.agency} to {referral.reference}",
+        changes={name: [None, _display(value)] for name, value in values.items()},
+        request=request,
+    )
+    return involvement
+
+
+@transaction.atomic
+def remove_agency(
+    involvement: AgencyInvolvement, *, by: User, request: HttpRequest | None = None
+) -> None:
+    referral = _editable_draft(involvement.referral)
+    record(
+        "referral.agency_removed",
+        actor=by,
+        target=referral,
+        summary=f"Removed {involvement.agency} from {referral.reference}",
+        request=request,
+    )
+    involvement.delete()

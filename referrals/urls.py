@@ -12,5 +12,18 @@ urlpatterns = [
     path("<uuid:referral_uuid>/sent/", views.sent, name="sent"),
     path("<uuid:referral_uuid>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:referral_uuid>/history/", views.history, name="history"),
+    *(
+        path(f"<uuid:referral_uuid>/{part}/", views.repeatable, {"part": part}, name=part)
+        for part in views.REPEATABLES
+    ),
+    *(
+        path(
+            f"<uuid:referral_uuid>/{part}/<uuid:item_uuid>/remove/",
+            views.remove_repeatable,
+            {"part": part},
+            name=f"remove_{part}",
+        )
+        for part in views.REPEATABLES
+    ),
     path("<uuid:referral_uuid>/<slug:slug>/", views.section, name="section"),
 ]

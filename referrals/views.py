@@ -1,14 +1,17 @@
 """Referral pages: start, the sections, check your answers, send, the list, the history."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.audit.services import record
@@ -16,7 +19,14 @@ from cmr_portal.forms import posted
 from panels.models import Panel
 from panels.views import signed_in_user
 from referrals import services
-from referrals.forms import SECTIONS, SECTIONS_BY_SLUG, SubmitForm, WithdrawForm
+from referrals.forms import (
+    SECTIONS,
+    SECTIONS_BY_SLUG,
+    AgencyInvolvementForm,
+    SiblingForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from referrals.models import Referral
 
 PAGE_SIZE = 25
@@ -128,6 +138,8 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         "panels.log_referral", referral.panel
     )
     sections = [(section, section.state(referral)) for section in SECTIONS]
+    siblings = list(referral.siblings.all())
+    agencies = list(referral.agencies.select_related("agency"))
     return render(
         request,
         "referrals/overview.html",
@@ -135,8 +147,10 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "referral": referral,
             "sections": sections,
             "answers": answers(referral),
+            "siblings": siblings,
+            "agencies": agencies,
             "is_editable": is_editable,
-            "ready": all(state == "Completed" for _, state in sections),
+            "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": referral.status in services.WITHDRAWABLE
             and user.has_perm("panels.log_referral", referral.panel),
         },
@@ -202,7 +216,9 @@ def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             return not_a_draft(request, referral)
         else:
             return redirect("referrals:sent", referral.uuid)
-    field_sections = {name: part for part in SECTIONS for name in part.fields}
+    pages = {name: part.slug for part in SECTIONS for name in part.fields} | {
+        "agencies": "agencies"
+    }
     return render(
         request,
         "referrals/check_answers.html",
@@ -210,10 +226,12 @@ def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "referral": referral,
             "form": form,
             "answers": answers(referral),
+            "siblings": referral.siblings.all(),
+            "agencies": referral.agencies.select_related("agency"),
             "problems": [
                 (
                     message,
-                    reverse("referrals:section", args=[referral.uuid, field_sections[f].slug]),
+                    f"{reverse('referrals:overview', args=[referral.uuid])}{pages[f]}/",
                 )
                 for f, message in problems.items()
             ],
@@ -247,6 +265,77 @@ def withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             messages.success(request, f"Referral {referral.reference} has been withdrawn.")
             return redirect("referrals:overview", referral.uuid)
     return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})
+
+
+@dataclass(frozen=True)
+class Repeatable:
+    """A part of the referral that holds a list: siblings, or the agencies involved."""
+
+    title: str
+    form: type[forms.ModelForm]  # type: ignore[type-arg]
+    related: str
+    add: Callable[..., Any]
+    remove: Callable[..., None]
+    template: str
+
+
+REPEATABLES = {
+    "siblings": Repeatable(
+        "Siblings",
+        SiblingForm,
+        "siblings",
+        services.add_sibling,
+        services.remove_sibling,
+        "referrals/siblings.html",
+    ),
+    "agencies": Repeatable(
+        "Agencies involved",
+        AgencyInvolvementForm,
+        "agencies",
+        services.add_agency,
+        services.remove_agency,
+        "referrals/agencies.html",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def repeatable(request: HttpRequest, referral_uuid: str, part: str) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    kind = REPEATABLES[part]
+    if referral.status != Referral.Status.DRAFT:
+        return not_a_draft(request, referral)
+    form = kind.form(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind.add(referral, form.cleaned_data, by=signed_in_user(request), request=request)
+        except services.ReferralError:
+            return not_a_draft(request, referral)
+        messages.success(request, f"{kind.title}: added.")
+        return redirect(request.path)
+    items = getattr(referral, kind.related).all()
+    return render(
+        request,
+        kind.template,
+        {"referral": referral, "form": form, "items": items, "title": kind.title, "part": part},
+    )
+
+
+@require_POST
+def remove_repeatable(
+    request: HttpRequest, referral_uuid: str, part: str, item_uuid: str
+) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    kind = REPEATABLES[part]
+    item = getattr(referral, kind.related).filter(uuid=item_uuid).first()
+    if item is None:
+        raise Http404
+    try:
+        kind.remove(item, by=signed_in_user(request), request=request)
+    except services.ReferralError:
+        return not_a_draft(request, referral)
+    messages.success(request, f"{kind.title}: removed.")
+    return redirect(f"referrals:{part}", referral.uuid)
 
 
 @require_GET

@@ -21,6 +21,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
+from cmr_portal.celery import app as celery_app
 from panels import services
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from tests.factories import UserFactory, verified_device
@@ -120,6 +121,18 @@ class RedisServer:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def broker_to_stop(
+    private_redis: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RedisServer]:
+    """Point the web side's publishing at a private Redis that the test may stop."""
+    monkeypatch.setattr(celery_app.conf, "broker_write_url", private_redis.url)
+    yield private_redis
+    monkeypatch.undo()
+    # Celery keeps its producer pool, made with the URL of the time: let it make a new one.
+    celery_app._after_fork()  # type: ignore[attr-defined]
 
 
 def free_port() -> int:

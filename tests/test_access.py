@@ -22,7 +22,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 
-from panels.models import Panel, SbniRole
+from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import Referral
 from tests.conftest import Personas, sign_in
@@ -161,6 +161,20 @@ EXPECTATIONS: dict[str, Expect] = {
         url=referral_url("sent/"),
     ),
     "referrals:withdraw": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("withdraw/")),
+    "referrals:siblings": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("siblings/")),
+    "referrals:agencies": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("agencies/")),
+    "referrals:remove_siblings": Expect(
+        only(BELFAST_MEMBERS, NOT_ALLOWED, OK, others=(NOT_ALLOWED, NOT_FOUND)),
+        url=lambda people, draft: (
+            f"/referrals/{draft.uuid}/siblings/{draft.siblings.get().uuid}/remove/"
+        ),
+    ),
+    "referrals:remove_agencies": Expect(
+        only(BELFAST_MEMBERS, NOT_ALLOWED, OK, others=(NOT_ALLOWED, NOT_FOUND)),
+        url=lambda people, draft: (
+            f"/referrals/{draft.uuid}/agencies/{draft.agencies.get().uuid}/remove/"
+        ),
+    ),
     "referrals:history": Expect(
         only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=referral_url("history/"),
@@ -207,6 +221,10 @@ def test_every_expectation_names_every_persona() -> None:
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
 def test_access(pattern: Pattern, personas: Personas) -> None:
     draft = services.create_referral(personas.belfast, by=personas.belfast_member)
+    services.add_sibling(draft, {"initials": "CD"}, by=personas.belfast_member)
+    services.add_agency(
+        draft, {"agency": Agency.objects.first(), "nature": "Fictional"}, by=personas.belfast_member
+    )
     expect = expectation_for(pattern)
     assert expect is not None, f"{pattern.name} declares no expectations"
     if expect.url is not None:

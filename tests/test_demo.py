@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from cmr_portal.demo import PERSONAS
+from cmr_portal.demo import DEMO_TRUST_REFERENCE, PERSONAS
 from panels.models import User
 from panels.security import DEMO_EMAIL_DOMAIN
+from referrals.models import Referral
 from tests.conftest import sign_in
 
 
@@ -23,6 +24,8 @@ def test_demo_data_loads_twice_without_duplicates(capsys: pytest.CaptureFixture[
     assert f"Password for every demo user: {settings.DEMO_PASSWORD}" in printed
     for persona in PERSONAS:
         assert persona.email in printed
+    demo_referrals = Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE)
+    assert sorted(demo_referrals.values_list("status", flat=True)) == ["draft", "submitted"]
 
 
 @pytest.mark.django_db

@@ -3,15 +3,7 @@
 import pytest
 from django.test import Client
 
-from cmr_portal.celery import app as celery_app
 from tests.conftest import RedisServer
-
-
-@pytest.fixture
-def broker(private_redis: RedisServer, monkeypatch: pytest.MonkeyPatch) -> RedisServer:
-    # The web app publishes through the write URL, which Celery derives from the broker URL.
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", private_redis.url)
-    return private_redis
 
 
 @pytest.mark.django_db
@@ -23,10 +15,10 @@ def test_healthy_when_the_database_and_the_broker_answer(client: Client) -> None
 
 @pytest.mark.django_db
 def test_unavailable_naming_the_broker_when_redis_is_down(
-    client: Client, broker: RedisServer
+    client: Client, broker_to_stop: RedisServer
 ) -> None:
     assert client.get("/healthz").status_code == 200
-    broker.stop()
+    broker_to_stop.stop()
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {

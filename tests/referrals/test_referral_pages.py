@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cmr_portal.audit.models import AuditEvent
+from panels.models import Agency
 from referrals import services
 from referrals.models import Referral
 from tests.conftest import Personas, sign_in
@@ -54,13 +55,20 @@ def fill_everything(client: Client, referral: Referral) -> None:
             f"/referrals/{referral.uuid}/{section}/", section_data(section, complete_answers())
         )
         assert response.status_code == 302, response.content
+    police = Agency.objects.get(short_name="PSNI")
+    response = client.post(
+        f"/referrals/{referral.uuid}/agencies/",
+        {"agency": police.pk, "nature": "Called to the home (fictional)"},
+    )
+    assert response.status_code == 302, response.content
 
 
 def test_a_member_starts_a_referral_and_sees_the_parts_to_complete(member: Client) -> None:
     referral = start(member)
     assert re.fullmatch(rf"BEL-{TODAY.year}-\d{{4}}", referral.reference)
     page = member.get(f"/referrals/{referral.uuid}/").text
-    assert page.count("Not started") == 5
+    assert page.count("Not started") == 6
+    assert "0 added" in page
     assert "Check what is still needed" in page
 
 
@@ -245,3 +253,44 @@ def test_clearing_every_answer_of_a_part_saves_the_blanks(member: Client) -> Non
     assert member.post(f"/referrals/{referral.uuid}/child/", {}).status_code == 302
     referral.refresh_from_db()
     assert referral.child_initials == ""
+
+
+def test_siblings_are_added_and_removed_in_the_browser(member: Client) -> None:
+    referral = start(member)
+    url = f"/referrals/{referral.uuid}/siblings/"
+    refused = member.post(url, {"initials": "", "estimated_age": "7", "gender": "male"})
+    assert "Enter the sibling&#x27;s initials" in refused.text
+    assert 'value="7"' in refused.text
+    assert member.post(url, {"initials": "CD", "estimated_age": "7"}).status_code == 302
+    page = member.get(url).text
+    assert "About 7 years old" in page
+    sibling = referral.siblings.get()
+    assert member.post(f"{url}{sibling.uuid}/remove/").status_code == 302
+    assert not referral.siblings.exists()
+    assert "1 added" not in member.get(f"/referrals/{referral.uuid}/").text
+
+
+def test_an_agency_needs_a_name_and_sensible_dates(member: Client) -> None:
+    referral = start(member)
+    url = f"/referrals/{referral.uuid}/agencies/"
+    refused = member.post(
+        url,
+        {
+            "nature": "Typed words (fictional)",
+            **date_fields("involved_from", TODAY - 2 * DAY),
+            **date_fields("involved_to", TODAY - 5 * DAY),
+        },
+    )
+    assert "Select the agency" in refused.text
+    assert "The end of the involvement must be after its start" in refused.text
+    assert "Typed words (fictional)" in refused.text
+    assert not referral.agencies.exists()
+
+
+def test_a_sibling_of_another_referral_is_not_found(member: Client) -> None:
+    first, second = start(member), start(member)
+    services.add_sibling(first, {"initials": "GH"}, by=first.created_by)
+    sibling = first.siblings.get()
+    response = member.post(f"/referrals/{second.uuid}/siblings/{sibling.uuid}/remove/")
+    assert response.status_code == 404
+    assert first.siblings.exists()

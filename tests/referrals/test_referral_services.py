@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cmr_portal.audit.models import AuditEvent
-from panels.models import Panel
+from panels.models import Agency, Panel, User
 from referrals import services
 from referrals.models import Referral
 from tests.conftest import Personas
@@ -46,6 +46,16 @@ def complete_answers() -> dict[str, Any]:
     }
 
 
+def ready_to_send(referral: Referral, by: User) -> None:
+    """Answer everything and add an agency: all a referral needs before it is sent."""
+    services.update_referral(referral, complete_answers(), by=by)
+    services.add_agency(
+        referral,
+        {"agency": Agency.objects.get(short_name="PSNI"), "nature": "Fictional involvement"},
+        by=by,
+    )
+
+
 @pytest.fixture
 def draft(personas: Personas) -> Referral:
     return services.create_referral(personas.belfast, by=personas.belfast_member)
@@ -62,7 +72,7 @@ def test_references_count_up_per_panel_and_year(personas: Personas) -> None:
     assert services.allocate_reference(personas.belfast, year + 1) == f"BEL-{year + 1}-0001"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_allocations_get_distinct_numbers() -> None:
     panel = Panel.objects.get(code="NOR")
     results: list[str] = []
@@ -103,7 +113,7 @@ def test_drafts_are_seen_by_their_panel_only(personas: Personas, draft: Referral
 
 
 def test_sbni_staff_see_every_submitted_referral(personas: Personas, draft: Referral) -> None:
-    services.update_referral(draft, complete_answers(), by=personas.belfast_member)
+    ready_to_send(draft, personas.belfast_member)
     services.submit_referral(draft, by=personas.belfast_member)
     for persona in ("sbni_officer", "cmr_panel_chair", "sbni_chair", "belfast_member"):
         assert list(Referral.objects.visible_to(getattr(personas, persona))) == [draft]
@@ -175,6 +185,7 @@ def test_submission_lists_everything_missing(personas: Personas, draft: Referral
     assert problems["child_initials"] == "Enter the child's initials"
     assert problems["child_date_of_birth"] == "Enter the child's date of birth or estimated age"
     assert problems["reg17_concerns"] == "Answer regulation 17(2)(c)"
+    assert problems["agencies"] == "Add at least one agency that was involved with the child"
     draft.refresh_from_db()
     assert draft.status == Referral.Status.DRAFT
 
@@ -182,7 +193,8 @@ def test_submission_lists_everything_missing(personas: Personas, draft: Referral
 def test_an_estimated_age_will_do_instead_of_a_date_of_birth(
     personas: Personas, draft: Referral
 ) -> None:
-    answers = complete_answers() | {"child_date_of_birth": None, "child_estimated_age": 2}
+    ready_to_send(draft, personas.belfast_member)
+    answers = {"child_date_of_birth": None, "child_estimated_age": 2}
     services.update_referral(draft, answers, by=personas.belfast_member)
     assert services.submit_referral(draft, by=personas.belfast_member).status == "submitted"
 
@@ -190,7 +202,7 @@ def test_an_estimated_age_will_do_instead_of_a_date_of_birth(
 def test_a_complete_referral_is_sent_once_and_then_cannot_change(
     personas: Personas, draft: Referral
 ) -> None:
-    services.update_referral(draft, complete_answers(), by=personas.belfast_member)
+    ready_to_send(draft, personas.belfast_member)
     sent = services.submit_referral(draft, by=personas.belfast_member)
     assert sent.status == Referral.Status.SUBMITTED
     assert sent.submitted_at is not None
@@ -263,3 +275,36 @@ def test_the_regulation_17_indicator_explains_itself(
     assert assessment.indicator == indicator
     assert assessment.explanation
     assert assessment.label in {"Meets route 17(2)", "Meets route 17(3)", "Not met", "Incomplete"}
+
+
+def test_siblings_and_agencies_are_added_and_removed_on_the_record(
+    personas: Personas, draft: Referral
+) -> None:
+    sibling = services.add_sibling(draft, {"initials": "CD"}, by=personas.belfast_member)
+    involvement = services.add_agency(
+        draft,
+        {"agency": Agency.objects.get(short_name="EA"), "nature": "School (fictional)"},
+        by=personas.belfast_member,
+    )
+    services.remove_sibling(sibling, by=personas.belfast_member)
+    services.remove_agency(involvement, by=personas.belfast_member)
+    assert not draft.siblings.exists()
+    assert not draft.agencies.exists()
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(draft.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[-4:] == [
+        "referral.sibling_added",
+        "referral.agency_added",
+        "referral.sibling_removed",
+        "referral.agency_removed",
+    ]
+
+
+def test_siblings_cannot_be_added_once_sent(personas: Personas, draft: Referral) -> None:
+    ready_to_send(draft, personas.belfast_member)
+    services.submit_referral(draft, by=personas.belfast_member)
+    with pytest.raises(services.ReferralError):
+        services.add_sibling(draft, {"initials": "EF"}, by=personas.belfast_member)
