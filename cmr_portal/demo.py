@@ -12,7 +12,7 @@ from panels import services
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.security import DEMO_EMAIL_DOMAIN
 from referrals import services as referral_services
-from referrals.models import Answer, Referral
+from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 
 
 @dataclass(frozen=True)
@@ -208,9 +208,10 @@ def load_demo_referrals() -> None:
         },
         by=member,
     )
-    referral_services.add_sibling(sent, {"initials": "LK", "estimated_age": 6}, by=member)
-    referral_services.add_agency(
+    referral_services.add_part(sent, Sibling, {"initials": "LK", "estimated_age": 6}, by=member)
+    referral_services.add_part(
         sent,
+        AgencyInvolvement,
         {
             "agency": Agency.objects.get(short_name="PSNI"),
             "nature": "Called to the home twice in the past year (fictional).",

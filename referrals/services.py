@@ -239,63 +239,40 @@ def _editable_draft(referral: Referral) -> Referral:
     return referral
 
 
+ReferralPart = Sibling | AgencyInvolvement
+
+
 @transaction.atomic
-def add_sibling(
-    referral: Referral, values: dict[str, Any], *, by: User, request: HttpRequest | None = None
-) -> Sibling:
+def add_part(
+    referral: Referral,
+    model: type[ReferralPart],
+    values: dict[str, Any],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> ReferralPart:
+    """Add a sibling or an agency involved to a draft."""
     referral = _editable_draft(referral)
-    sibling = Sibling.objects.create(referral=referral, **values)
+    part = model.objects.create(referral=referral, **values)
     record(
-        "referral.sibling_added",
+        f"referral.{model._meta.model_name}_added",
         actor=by,
         target=referral,
-        summary=f"Added sibling {sibling.initials} to {referral.reference}",
+        summary=f"Added {model._meta.verbose_name} {part} to {referral.reference}",
         changes={name: [None, _display(value)] for name, value in values.items()},
         request=request,
     )
-    return sibling
+    return part
 
 
 @transaction.atomic
-def remove_sibling(sibling: Sibling, *, by: User, request: HttpRequest | None = None) -> None:
-    referral = _editable_draft(sibling.referral)
+def remove_part(part: ReferralPart, *, by: User, request: HttpRequest | None = None) -> None:
+    referral = _editable_draft(part.referral)
     record(
-        "referral.sibling_removed",
+        f"referral.{part._meta.model_name}_removed",
         actor=by,
         target=referral,
-        summary=f"Removed sibling {sibling.initials} from {referral.reference}",
+        summary=f"Removed {part._meta.verbose_name} {part} from {referral.reference}",
         request=request,
     )
-    sibling.delete()
-
-
-@transaction.atomic
-def add_agency(
-    referral: Referral, values: dict[str, Any], *, by: User, request: HttpRequest | None = None
-) -> AgencyInvolvement:
-    referral = _editable_draft(referral)
-    involvement = AgencyInvolvement.objects.create(referral=referral, **values)
-    record(
-        "referral.agency_added",
-        actor=by,
-        target=referral,
-        summary=f"Added {involvement.agency} to {referral.reference}",
-        changes={name: [None, _display(value)] for name, value in values.items()},
-        request=request,
-    )
-    return involvement
-
-
-@transaction.atomic
-def remove_agency(
-    involvement: AgencyInvolvement, *, by: User, request: HttpRequest | None = None
-) -> None:
-    referral = _editable_draft(involvement.referral)
-    record(
-        "referral.agency_removed",
-        actor=by,
-        target=referral,
-        summary=f"Removed {involvement.agency} from {referral.reference}",
-        request=request,
-    )
-    involvement.delete()
+    part.delete()

@@ -1,6 +1,5 @@
 """Referral pages: start, the sections, check your answers, send, the list, the history."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +26,7 @@ from referrals.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from referrals.models import Referral
+from referrals.models import AgencyInvolvement, Referral, Sibling
 
 PAGE_SIZE = 25
 SORTS = {
@@ -272,28 +271,19 @@ class Repeatable:
     """A part of the referral that holds a list: siblings, or the agencies involved."""
 
     title: str
+    model: type[services.ReferralPart]
     form: type[forms.ModelForm]  # type: ignore[type-arg]
     related: str
-    add: Callable[..., Any]
-    remove: Callable[..., None]
     template: str
 
 
 REPEATABLES = {
-    "siblings": Repeatable(
-        "Siblings",
-        SiblingForm,
-        "siblings",
-        services.add_sibling,
-        services.remove_sibling,
-        "referrals/siblings.html",
-    ),
+    "siblings": Repeatable("Siblings", Sibling, SiblingForm, "siblings", "referrals/siblings.html"),
     "agencies": Repeatable(
         "Agencies involved",
+        AgencyInvolvement,
         AgencyInvolvementForm,
         "agencies",
-        services.add_agency,
-        services.remove_agency,
         "referrals/agencies.html",
     ),
 }
@@ -308,7 +298,9 @@ def repeatable(request: HttpRequest, referral_uuid: str, part: str) -> HttpRespo
     form = kind.form(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            kind.add(referral, form.cleaned_data, by=signed_in_user(request), request=request)
+            services.add_part(
+                referral, kind.model, form.cleaned_data, by=signed_in_user(request), request=request
+            )
         except services.ReferralError:
             return not_a_draft(request, referral)
         messages.success(request, f"{kind.title}: added.")
@@ -331,7 +323,7 @@ def remove_repeatable(
     if item is None:
         raise Http404
     try:
-        kind.remove(item, by=signed_in_user(request), request=request)
+        services.remove_part(item, by=signed_in_user(request), request=request)
     except services.ReferralError:
         return not_a_draft(request, referral)
     messages.success(request, f"{kind.title}: removed.")

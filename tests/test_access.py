@@ -24,7 +24,7 @@ from django.test import Client
 
 from panels.models import Agency, Panel, SbniRole
 from referrals import services
-from referrals.models import Referral
+from referrals.models import AgencyInvolvement, Referral, Sibling
 from tests.conftest import Personas, sign_in
 from tests.urls import Pattern, all_patterns
 
@@ -221,9 +221,12 @@ def test_every_expectation_names_every_persona() -> None:
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
 def test_access(pattern: Pattern, personas: Personas) -> None:
     draft = services.create_referral(personas.belfast, by=personas.belfast_member)
-    services.add_sibling(draft, {"initials": "CD"}, by=personas.belfast_member)
-    services.add_agency(
-        draft, {"agency": Agency.objects.first(), "nature": "Fictional"}, by=personas.belfast_member
+    services.add_part(draft, Sibling, {"initials": "CD"}, by=personas.belfast_member)
+    services.add_part(
+        draft,
+        AgencyInvolvement,
+        {"agency": Agency.objects.first(), "nature": "Fictional"},
+        by=personas.belfast_member,
     )
     expect = expectation_for(pattern)
     assert expect is not None, f"{pattern.name} declares no expectations"

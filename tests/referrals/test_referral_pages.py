@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cmr_portal.audit.models import AuditEvent
 from panels.models import Agency
 from referrals import services
-from referrals.models import Referral
+from referrals.models import Referral, Sibling
 from tests.conftest import Personas, sign_in
 from tests.referrals.test_referral_services import DAY, TODAY, complete_answers
 
@@ -289,7 +289,7 @@ def test_an_agency_needs_a_name_and_sensible_dates(member: Client) -> None:
 
 def test_a_sibling_of_another_referral_is_not_found(member: Client) -> None:
     first, second = start(member), start(member)
-    services.add_sibling(first, {"initials": "GH"}, by=first.created_by)
+    services.add_part(first, Sibling, {"initials": "GH"}, by=first.created_by)
     sibling = first.siblings.get()
     response = member.post(f"/referrals/{second.uuid}/siblings/{sibling.uuid}/remove/")
     assert response.status_code == 404

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cmr_portal.audit.models import AuditEvent
 from panels.models import Agency, Panel, User
 from referrals import services
-from referrals.models import Referral
+from referrals.models import AgencyInvolvement, Referral, Sibling
 from tests.conftest import Personas
 
 TODAY = timezone.localdate()
@@ -49,8 +49,9 @@ def complete_answers() -> dict[str, Any]:
 def ready_to_send(referral: Referral, by: User) -> None:
     """Answer everything and add an agency: all a referral needs before it is sent."""
     services.update_referral(referral, complete_answers(), by=by)
-    services.add_agency(
+    services.add_part(
         referral,
+        AgencyInvolvement,
         {"agency": Agency.objects.get(short_name="PSNI"), "nature": "Fictional involvement"},
         by=by,
     )
@@ -280,14 +281,15 @@ def test_the_regulation_17_indicator_explains_itself(
 def test_siblings_and_agencies_are_added_and_removed_on_the_record(
     personas: Personas, draft: Referral
 ) -> None:
-    sibling = services.add_sibling(draft, {"initials": "CD"}, by=personas.belfast_member)
-    involvement = services.add_agency(
+    sibling = services.add_part(draft, Sibling, {"initials": "CD"}, by=personas.belfast_member)
+    involvement = services.add_part(
         draft,
+        AgencyInvolvement,
         {"agency": Agency.objects.get(short_name="EA"), "nature": "School (fictional)"},
         by=personas.belfast_member,
     )
-    services.remove_sibling(sibling, by=personas.belfast_member)
-    services.remove_agency(involvement, by=personas.belfast_member)
+    services.remove_part(sibling, by=personas.belfast_member)
+    services.remove_part(involvement, by=personas.belfast_member)
     assert not draft.siblings.exists()
     assert not draft.agencies.exists()
     actions = list(
@@ -297,9 +299,9 @@ def test_siblings_and_agencies_are_added_and_removed_on_the_record(
     )
     assert actions[-4:] == [
         "referral.sibling_added",
-        "referral.agency_added",
+        "referral.agencyinvolvement_added",
         "referral.sibling_removed",
-        "referral.agency_removed",
+        "referral.agencyinvolvement_removed",
     ]
 
 
@@ -307,4 +309,4 @@ def test_siblings_cannot_be_added_once_sent(personas: Personas, draft: Referral)
     ready_to_send(draft, personas.belfast_member)
     services.submit_referral(draft, by=personas.belfast_member)
     with pytest.raises(services.ReferralError):
-        services.add_sibling(draft, {"initials": "EF"}, by=personas.belfast_member)
+        services.add_part(draft, Sibling, {"initials": "EF"}, by=personas.belfast_member)
