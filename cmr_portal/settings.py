@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cmr_portal",
     "cmr_portal.audit",
     "cmr_portal.notifications",
+    "cmr_portal.documents",
     "panels",
     "referrals",
     "reviews",
@@ -181,7 +182,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # static/build/ holds what `npm run build` makes: the stylesheet and GOV.UK Frontend's script
 # and images. Nothing else from node_modules is served.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents: never under STATIC_ROOT and with no MEDIA_URL, so no URL serves them but the
+# permission-checked download views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MEGABYTES", default=20) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -8,8 +8,16 @@ from typing import Any
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
+from cmr_portal.documents.services import (
+    ACCEPTED_NAMES,
+    DocumentRefused,
+    check_upload,
+    megabytes,
+)
 from cmr_portal.forms import govuk_helper
 from panels.models import Agency
 from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
@@ -401,3 +409,34 @@ class AgencyInvolvementForm(forms.ModelForm):  # type: ignore[type-arg]
         if began and ended and ended < began and "involved_to" not in self.errors:
             self.add_error("involved_to", "The end of the involvement must be after its start")
         return cleaned
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Select a file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a file",
+        },
+    )
+    description = forms.CharField(
+        label="What the document is (optional)",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "What the document is must be 200 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = megabytes(settings.DOCUMENT_MAX_BYTES)
+        self.fields["file"].help_text = f"A {ACCEPTED_NAMES} file, smaller than {limit}."
+        self.helper = govuk_helper(Field("file"), "description", button="Upload the document")
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except DocumentRefused as refused:
+            raise ValidationError(str(refused)) from refused
+        return upload

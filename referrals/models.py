@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
+from cmr_portal.documents.models import Document
 from panels.models import Agency, Panel, SbniRole, User
 
 
@@ -186,6 +187,21 @@ class AgencyInvolvement(models.Model):
 
     def __str__(self) -> str:
         return str(self.agency)
+
+
+class ReferralDocument(models.Model):
+    """A document the panel attached to a referral."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.document.original_name
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,17 @@
 import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from cmr_portal.audit.services import record
+from cmr_portal.documents.services import store_upload
 from cmr_portal.notifications.services import notify
 from panels.models import Panel, SbniRole, User
-from referrals.models import AgencyInvolvement, Referral, Sibling
+from referrals.models import AgencyInvolvement, Referral, ReferralDocument, Sibling
 
 
 class ReferralError(Exception):
@@ -276,3 +278,58 @@ def remove_part(part: ReferralPart, *, by: User, request: HttpRequest | None = N
         request=request,
     )
     part.delete()
+
+
+@transaction.atomic
+def add_document(
+    referral: Referral,
+    upload: UploadedFile,
+    *,
+    description: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> ReferralDocument:
+    """Attach a checked upload to a draft. DocumentRefused says why a file is not kept."""
+    referral = _editable_draft(referral)
+    attached = ReferralDocument.objects.create(
+        referral=referral, document=store_upload(upload, by=by), description=description
+    )
+    record(
+        "referral.document_added",
+        actor=by,
+        target=referral,
+        summary=f"Added document {attached} to {referral.reference}",
+        changes={"document": str(attached.document.uuid), "size": attached.document.size},
+        request=request,
+    )
+    return attached
+
+
+@transaction.atomic
+def remove_document(
+    attached: ReferralDocument, *, by: User, request: HttpRequest | None = None
+) -> None:
+    """Take a document off a draft. The file stays in storage, as the audit trail names it."""
+    referral = _editable_draft(attached.referral)
+    record(
+        "referral.document_removed",
+        actor=by,
+        target=referral,
+        summary=f"Removed document {attached} from {referral.reference}",
+        changes={"document": str(attached.document.uuid)},
+        request=request,
+    )
+    attached.delete()
+
+
+def record_download(
+    attached: ReferralDocument, *, by: User, request: HttpRequest | None = None
+) -> None:
+    record(
+        "referral.document_downloaded",
+        actor=by,
+        target=attached.referral,
+        summary=f"Downloaded document {attached} of {attached.referral.reference}",
+        changes={"document": str(attached.document.uuid)},
+        request=request,
+    )

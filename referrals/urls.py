@@ -12,6 +12,17 @@ urlpatterns = [
     path("<uuid:referral_uuid>/sent/", views.sent, name="sent"),
     path("<uuid:referral_uuid>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:referral_uuid>/history/", views.history, name="history"),
+    path("<uuid:referral_uuid>/documents/", views.documents, name="documents"),
+    path(
+        "<uuid:referral_uuid>/documents/<uuid:document_uuid>/",
+        views.download_document,
+        name="download_document",
+    ),
+    path(
+        "<uuid:referral_uuid>/documents/<uuid:document_uuid>/remove/",
+        views.remove_document,
+        name="remove_document",
+    ),
     *(
         path(f"<uuid:referral_uuid>/{part}/", views.repeatable, {"part": part}, name=part)
         for part in views.REPEATABLES

@@ -7,13 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.audit.services import record
+from cmr_portal.documents.services import DocumentRefused, attachment
 from cmr_portal.forms import posted
 from panels.models import Panel
 from panels.views import signed_in_user
@@ -22,6 +23,7 @@ from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
     AgencyInvolvementForm,
+    DocumentForm,
     SiblingForm,
     SubmitForm,
     WithdrawForm,
@@ -139,6 +141,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     sections = [(section, section.state(referral)) for section in SECTIONS]
     siblings = list(referral.siblings.all())
     agencies = list(referral.agencies.select_related("agency"))
+    attached = list(referral.documents.select_related("document"))
     return render(
         request,
         "referrals/overview.html",
@@ -148,6 +151,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "answers": answers(referral),
             "siblings": siblings,
             "agencies": agencies,
+            "attached": attached,
             "is_editable": is_editable,
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": referral.status in services.WITHDRAWABLE
@@ -227,6 +231,7 @@ def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "answers": answers(referral),
             "siblings": referral.siblings.all(),
             "agencies": referral.agencies.select_related("agency"),
+            "attached": referral.documents.select_related("document"),
             "problems": [
                 (
                     message,
@@ -328,6 +333,66 @@ def remove_repeatable(
         return not_a_draft(request, referral)
     messages.success(request, f"{kind.title}: removed.")
     return redirect(f"referrals:{part}", referral.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def documents(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    if referral.status != Referral.Status.DRAFT:
+        return not_a_draft(request, referral)
+    form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(
+                referral,
+                form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=signed_in_user(request),
+                request=request,
+            )
+        except DocumentRefused as refused:
+            form.add_error("file", str(refused))
+        except services.ReferralError:
+            return not_a_draft(request, referral)
+        else:
+            messages.success(request, "The document has been uploaded.")
+            return redirect("referrals:documents", referral.uuid)
+    attached = referral.documents.select_related("document")
+    return render(
+        request,
+        "referrals/documents.html",
+        {"referral": referral, "form": form, "attached": attached},
+    )
+
+
+def get_document_for(request: HttpRequest, referral: Referral, document_uuid: str) -> Any:
+    attached = (
+        referral.documents.select_related("document", "referral").filter(uuid=document_uuid).first()
+    )
+    if attached is None:
+        raise Http404
+    return attached
+
+
+@require_POST
+def remove_document(request: HttpRequest, referral_uuid: str, document_uuid: str) -> HttpResponse:
+    referral = get_draft_for(request, referral_uuid)
+    attached = get_document_for(request, referral, document_uuid)
+    try:
+        services.remove_document(attached, by=signed_in_user(request), request=request)
+    except services.ReferralError:
+        messages.info(request, "Documents can be removed only while the referral is a draft.")
+        return redirect("referrals:overview", referral.uuid)
+    messages.success(request, "The document has been removed.")
+    return redirect("referrals:documents", referral.uuid)
+
+
+@require_GET
+def download_document(request: HttpRequest, referral_uuid: str, document_uuid: str) -> FileResponse:
+    referral = get_referral_for(request, referral_uuid)
+    attached = get_document_for(request, referral, document_uuid)
+    services.record_download(attached, by=signed_in_user(request), request=request)
+    return attachment(attached.document)
 
 
 @require_GET

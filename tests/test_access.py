@@ -13,6 +13,7 @@ Each pattern must declare its expectations here: a new URL without them fails
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -21,10 +22,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
+from tests import files
 from tests.conftest import Personas, sign_in
 from tests.urls import Pattern, all_patterns
 
@@ -175,6 +178,19 @@ EXPECTATIONS: dict[str, Expect] = {
             f"/referrals/{draft.uuid}/agencies/{draft.agencies.get().uuid}/remove/"
         ),
     ),
+    "referrals:documents": Expect(only(BELFAST_MEMBERS, OK, OK), url=referral_url("documents/")),
+    "referrals:download_document": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=lambda people, draft: referral_url(f"documents/{draft.documents.get().uuid}/")(
+            people, draft
+        ),
+    ),
+    "referrals:remove_document": Expect(
+        only(BELFAST_MEMBERS, NOT_ALLOWED, OK, others=(NOT_ALLOWED, NOT_FOUND)),
+        url=lambda people, draft: referral_url(f"documents/{draft.documents.get().uuid}/remove/")(
+            people, draft
+        ),
+    ),
     "referrals:history": Expect(
         only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=referral_url("history/"),
@@ -219,7 +235,8 @@ def test_every_expectation_names_every_persona() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
-def test_access(pattern: Pattern, personas: Personas) -> None:
+def test_access(pattern: Pattern, personas: Personas, settings: Settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
     draft = services.create_referral(personas.belfast, by=personas.belfast_member)
     services.add_part(draft, Sibling, {"initials": "CD"}, by=personas.belfast_member)
     services.add_part(
@@ -227,6 +244,9 @@ def test_access(pattern: Pattern, personas: Personas) -> None:
         AgencyInvolvement,
         {"agency": Agency.objects.first(), "nature": "Fictional"},
         by=personas.belfast_member,
+    )
+    services.add_document(
+        draft, files.upload("a.pdf", files.PDF), description="", by=personas.belfast_member
     )
     expect = expectation_for(pattern)
     assert expect is not None, f"{pattern.name} declares no expectations"

@@ -1,0 +1,76 @@
+"""Checking and storing uploads, and serving them back only as attachments."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
+from filetype import filetype
+
+from cmr_portal.documents.models import Document
+
+# The kinds of file the portal accepts, by what their content is, never by their name.
+ACCEPTED = {
+    "application/pdf": ("pdf", "PDF"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx", "DOCX"),
+    "application/vnd.oasis.opendocument.text": ("odt", "ODT"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx", "XLSX"),
+    "image/png": ("png", "PNG"),
+    "image/jpeg": ("jpg", "JPEG"),
+}
+_NAMES = [name for _, name in ACCEPTED.values()]
+ACCEPTED_NAMES = ", ".join(_NAMES[:-1]) + " or " + _NAMES[-1]
+
+
+class DocumentRefused(Exception):
+    """The file cannot be kept; the message says why, in plain words."""
+
+
+def megabytes(size: int) -> str:
+    """A limit in words: 20 MB, or 512 KB below a megabyte."""
+    if size < 1024 * 1024:
+        return f"{size / 1024:g} KB"
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The content type read from the file's bytes, or DocumentRefused saying what is wrong."""
+    size = upload.size or 0
+    if size == 0:
+        raise DocumentRefused("The selected file is empty")
+    if len(upload.name or "") > 255:
+        raise DocumentRefused("The file's name must be 255 characters or fewer. Rename it")
+    if size > settings.DOCUMENT_MAX_BYTES:
+        raise DocumentRefused(
+            f"The selected file must be smaller than {megabytes(settings.DOCUMENT_MAX_BYTES)}"
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if kind is None or kind.mime not in ACCEPTED:
+        raise DocumentRefused(f"The selected file must be a {ACCEPTED_NAMES} file")
+    return str(kind.mime)
+
+
+def store_upload(upload: UploadedFile, *, by: AbstractBaseUser) -> Document:
+    """Check the upload and keep it under a random name. Call inside the caller's transaction."""
+    content_type = check_upload(upload)
+    document = Document(
+        original_name=upload.name or "document",
+        content_type=content_type,
+        extension=ACCEPTED[content_type][0],
+        size=upload.size or 0,
+        uploaded_by_id=by.pk,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
+def attachment(document: Document) -> FileResponse:
+    """The file as a download, never shown in the browser, with its original name."""
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
