@@ -11,6 +11,30 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.http import HttpRequest, QueryDict
 
 
+class GovukFormMixin:
+    """What every form of the portal does to its fields, following the GOV.UK Design System.
+
+    - No ``maxlength`` attribute: the browser would cut text silently; the server says instead.
+    - No empty choice among radio buttons ("---------").
+    - Numbers in text inputs with a numeric keyboard, as the Design System advises.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+            if isinstance(field.widget, forms.RadioSelect) and isinstance(field, forms.ChoiceField):
+                field.choices = [
+                    (value, label) for value, label in field.widget.choices if value != ""
+                ]
+            if isinstance(field, forms.IntegerField):
+                field.widget = forms.TextInput(
+                    attrs={"inputmode": "numeric", "spellcheck": "false"}
+                )
+
+
 def posted(request: HttpRequest) -> QueryDict | None:
     """The form data of a POST, even an empty one (``request.POST or None`` loses those)."""
     return request.POST if request.method == "POST" else None
@@ -34,7 +58,7 @@ def govuk_helper(*items: Any, button: str | Button) -> FormHelper:
     return helper
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(GovukFormMixin, AuthenticationForm):
     """Sign in with an email address. The error never says whether the account exists."""
 
     error_messages = {
@@ -55,7 +79,7 @@ class SignInForm(AuthenticationForm):
         self.helper = govuk_helper("username", "password", button="Sign in")
 
 
-class ResetPasswordForm(PasswordResetForm):
+class ResetPasswordForm(GovukFormMixin, PasswordResetForm):
     def get_users(self, email: str) -> Iterator[Any]:
         """Every active account with this address, including one invited but never signed in."""
         return iter(get_user_model().objects.filter(email__iexact=email, is_active=True))
@@ -70,7 +94,7 @@ class ResetPasswordForm(PasswordResetForm):
         self.helper = govuk_helper("email", button="Send the link")
 
 
-class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"

@@ -5,7 +5,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from cmr_portal.forms import govuk_helper
+from cmr_portal.forms import GovukFormMixin, govuk_helper
 from panels.models import Membership
 
 
@@ -18,7 +18,7 @@ def role_field() -> forms.ChoiceField:
     )
 
 
-class InviteMemberForm(forms.Form):
+class InviteMemberForm(GovukFormMixin, forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -48,7 +48,7 @@ class InviteMemberForm(forms.Form):
         )
 
 
-class ChangeRoleForm(forms.Form):
+class ChangeRoleForm(GovukFormMixin, forms.Form):
     role = role_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -58,7 +58,7 @@ class ChangeRoleForm(forms.Form):
         )
 
 
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=32,

@@ -18,7 +18,7 @@ from cmr_portal.documents.services import (
     check_upload,
     megabytes,
 )
-from cmr_portal.forms import govuk_helper
+from cmr_portal.forms import GovukFormMixin, govuk_helper
 from panels.models import Agency
 from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 from referrals.services import DATE_LABELS, REQUIRED_AT_SUBMISSION, date_problems
@@ -59,7 +59,7 @@ def text_messages(label: str, max_length: int) -> dict[str, str]:
     return {"max_length": f"{label} must be {max_length} characters or fewer"}
 
 
-class SectionForm(forms.ModelForm):  # type: ignore[type-arg]
+class SectionForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     """A section of the referral. Nothing is required until the referral is sent."""
 
     button = "Save and continue"
@@ -293,7 +293,7 @@ SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 assert set(DATE_LABELS) <= {name for section in SECTIONS for name in section.fields}
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(GovukFormMixin, forms.Form):
     declaration = forms.BooleanField(
         label="I confirm that the information in this referral is accurate to the best of my "
         "knowledge, and that it holds only what the SBNI needs.",
@@ -305,7 +305,7 @@ class SubmitForm(forms.Form):
         self.helper = govuk_helper(Field.checkbox("declaration"), button="Send to the SBNI")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why is the panel withdrawing this referral?",
         help_text="Up to 2,000 characters.",
@@ -325,7 +325,7 @@ class WithdrawForm(forms.Form):
         )
 
 
-class SiblingForm(forms.ModelForm):  # type: ignore[type-arg]
+class SiblingForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     date_of_birth = GovukDateField("sibling's date of birth")
     estimated_age = forms.IntegerField(
         label="Estimated age in years, if the date of birth is not known",
@@ -369,7 +369,7 @@ class SiblingForm(forms.ModelForm):  # type: ignore[type-arg]
         return born
 
 
-class AgencyInvolvementForm(forms.ModelForm):  # type: ignore[type-arg]
+class AgencyInvolvementForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     involved_from = GovukDateField("date the agency's involvement began")
     involved_to = GovukDateField("date the agency's involvement ended")
 
@@ -411,7 +411,7 @@ class AgencyInvolvementForm(forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Upload a file",
         error_messages={

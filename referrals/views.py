@@ -1,5 +1,6 @@
 """Referral pages: start, the sections, check your answers, send, the list, the history."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,17 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         referrals = referrals.filter(
             Q(reference__icontains=filters["q"]) | Q(child_initials__iexact=filters["q"])
         )
+    date_errors = []
+    for name, lookup, label in (
+        ("event_from", "event_date__gte", "from"),
+        ("event_to", "event_date__lte", "to"),
+    ):
+        text = filters[name] = request.GET.get(name, "").strip()
+        if text:
+            try:
+                referrals = referrals.filter(**{lookup: datetime.date.fromisoformat(text)})
+            except ValueError:
+                date_errors.append(f"The event date {label} must be a real date, like 2026-03-27")
     sort = request.GET.get("sort", "newest")
     referrals = referrals.order_by(SORTS.get(sort, SORTS["newest"]), "-id")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -102,6 +114,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "event_types": Referral.EventType.choices,
             "indicators": Referral.Indicator.choices,
             "can_start": Panel.objects.visible_to(user, "log_referral").exists(),
+            "date_errors": date_errors,
         },
     )
 
@@ -210,6 +223,14 @@ def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         return not_a_draft(request, referral)
     form = SubmitForm(posted(request))
     problems = services.submission_problems(referral)
+    if request.method == "GET":
+        record(
+            "referral.viewed",
+            actor=signed_in_user(request),
+            target=referral,
+            summary=f"Checked the answers of referral {referral.reference}",
+            request=request,
+        )
     if request.method == "POST" and form.is_valid() and not problems:
         try:
             services.submit_referral(referral, by=signed_in_user(request), request=request)

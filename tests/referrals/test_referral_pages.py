@@ -294,3 +294,53 @@ def test_a_sibling_of_another_referral_is_not_found(member: Client) -> None:
     response = member.post(f"/referrals/{second.uuid}/siblings/{sibling.uuid}/remove/")
     assert response.status_code == 404
     assert first.siblings.exists()
+
+
+def test_the_list_filters_by_the_date_of_the_event(member: Client, personas: Personas) -> None:
+    early, late = start(member), start(member)
+    services.update_referral(early, {"event_date": TODAY - 40 * DAY}, by=personas.belfast_member)
+    services.update_referral(late, {"event_date": TODAY - 4 * DAY}, by=personas.belfast_member)
+    since = (TODAY - 10 * DAY).isoformat()
+    page = member.get(f"/referrals/?event_from={since}").text
+    assert late.reference in page
+    assert early.reference not in page
+    page = member.get(f"/referrals/?event_to={since}").text
+    assert early.reference in page
+    assert late.reference not in page
+    wrong = member.get("/referrals/?event_from=2026-02-31")
+    assert wrong.status_code == 200
+    assert "The event date from must be a real date" in wrong.text
+    assert 'value="2026-02-31"' in wrong.text
+
+
+def test_markup_typed_into_every_text_field_comes_back_as_text(member: Client) -> None:
+    from django import forms
+
+    from referrals.forms import SECTIONS
+
+    referral = start(member)
+    typed = 0
+    for part in SECTIONS:
+        data = {}
+        for name, field in part.form().fields.items():
+            if type(field) is forms.CharField:
+                script = '<script>alert("x")</script><b>bold</b>'
+                fits = (field.max_length or 5000) >= len(script)
+                data[name] = script if fits else "<i>"
+                typed += 1
+        assert member.post(f"/referrals/{referral.uuid}/{part.slug}/", data).status_code == 302
+    page = member.get(f"/referrals/{referral.uuid}/check/").text
+    assert typed >= 10
+    assert "<script>alert" not in page
+    assert "<b>bold</b>" not in page
+    assert "<i>" not in page.replace('<i class="', "")
+    assert page.count("&lt;script&gt;") + page.count("&lt;i&gt;") >= typed
+
+
+def test_the_browser_never_cuts_what_is_typed(member: Client) -> None:
+    """No maxlength: the server refuses long text with a message instead of losing some."""
+    referral = start(member)
+    for part in ("child", "event", "notifier", "siblings", "agencies", "documents"):
+        page = member.get(f"/referrals/{referral.uuid}/{part}/").text
+        assert not re.search(r"\smaxlength=", page), part  # data-maxlength only counts
+        assert "---------" not in page, part
