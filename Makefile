@@ -48,7 +48,7 @@ setup: $(VENV)/.installed var/staticfiles/staticfiles.json
 
 run: setup
 	@scripts/system-packages.sh $(RUNTIME_PACKAGES)
-	mkdir -p var
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(RUN_ENV) $(BIN)/python manage.py migrate --verbosity 0
 	$(RUN_ENV) $(BIN)/python manage.py load_demo_data
 	$(RUN_ENV) scripts/run-dev.sh

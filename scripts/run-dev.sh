@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 
 trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT
 
-mkdir -p var/celery/queue var/celery/processed var/celery/control
 .venv/bin/celery -A cmr_portal worker --beat --loglevel=INFO --concurrency=1 \
   --schedule=var/celerybeat-schedule &
 .venv/bin/python manage.py runserver 127.0.0.1:8000
