@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from panels.models import SbniRole, User
 from panels.security import second_factor_done
 
 
@@ -12,4 +13,11 @@ def portal(request: HttpRequest) -> dict[str, str | bool]:
         "service_name": "Case Management Review portal",
         # The menu shows only once both factors are done: before that it leads nowhere.
         "show_navigation": request.user.is_authenticated and second_factor_done(request),
+        "is_sbni_staff": isinstance(request.user, User)
+        and request.user.has_sbni_role(
+            SbniRole.SBNI_OFFICER,
+            SbniRole.CMR_PANEL_MEMBER,
+            SbniRole.CMR_PANEL_CHAIR,
+            SbniRole.SBNI_CHAIR,
+        ),
     }

@@ -34,6 +34,8 @@ ROLE_PERMISSIONS: dict[SbniRole, list[str]] = {
         "otp_static.delete_staticdevice",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        "referrals.view_timescale",
+        "referrals.change_timescale",
     ],
     SbniRole.SBNI_OFFICER: [],
     SbniRole.CMR_PANEL_MEMBER: [],

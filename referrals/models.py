@@ -70,6 +70,10 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
 
@@ -141,6 +145,31 @@ class Referral(models.Model):
     @property
     def regulation_17(self) -> "Regulation17":
         return Regulation17.assess(self)
+
+
+class Timescale(models.Model):
+    """The target for one step of the SBNI's consideration, in Northern Ireland working days.
+
+    Editable by SBNI administrators. The defaults are placeholders: no SBNI timescale is confirmed.
+    """
+
+    class Step(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", "Acknowledge receipt"
+        CMR_PANEL = "cmr_panel", "CMR Panel recommendation"
+        CHAIR_DECISION = "chair_decision", "SBNI Chair's decision"
+        INFORMATION_ANSWER = "information_answer", "Panel's answer to a request for information"
+
+    step = models.CharField(max_length=30, choices=Step.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField()
+    is_placeholder = models.BooleanField(
+        default=True, help_text="Still the starting value: no SBNI timescale is confirmed."
+    )
+
+    class Meta:
+        ordering = ["step"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.working_days} working days"
 
 
 class ReferenceCounter(models.Model):

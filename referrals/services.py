@@ -8,6 +8,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import get_users_with_perms
 
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import store_upload
@@ -333,3 +334,39 @@ def record_download(
         changes={"document": str(attached.document.uuid)},
         request=request,
     )
+
+
+@transaction.atomic
+def acknowledge_referral(
+    referral: Referral, *, by: User, request: HttpRequest | None = None
+) -> Referral:
+    """An SBNI officer confirms the SBNI has received the referral; its panel is told."""
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReferralError("Only an SBNI officer can acknowledge a referral.")
+    referral = Referral.objects.select_for_update().select_related("panel").get(pk=referral.pk)
+    if referral.status != Referral.Status.SUBMITTED or referral.acknowledged_at is not None:
+        raise ReferralError("This referral has already been acknowledged, or is no longer new.")
+    referral.acknowledged_at = timezone.now()
+    referral.acknowledged_by = by
+    referral.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+    record(
+        "referral.acknowledged",
+        actor=by,
+        target=referral,
+        summary=f"Acknowledged receipt of referral {referral.reference}",
+        request=request,
+    )
+    notify(
+        panel_members(referral.panel),
+        message=f"The SBNI has acknowledged referral {referral.reference}",
+        url=reverse("referrals:overview", args=[referral.uuid]),
+    )
+    return referral
+
+
+def panel_members(panel: Panel) -> list[User]:
+    """The people who see a panel's cases: told of what happens to its referrals."""
+    users = get_users_with_perms(
+        panel, only_with_perms_in=["view_panel_cases"], with_group_users=False
+    )
+    return [user for user in users if isinstance(user, User) and user.is_active]

@@ -17,9 +17,9 @@ from cmr_portal.audit.models import AuditEvent
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import DocumentRefused, attachment
 from cmr_portal.forms import posted
-from panels.models import Panel
+from panels.models import Panel, SbniRole
 from panels.views import signed_in_user
-from referrals import services
+from referrals import deadlines, services
 from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
@@ -169,6 +169,10 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": referral.status in services.WITHDRAWABLE
             and user.has_perm("panels.log_referral", referral.panel),
+            "can_acknowledge": referral.status == Referral.Status.SUBMITTED
+            and referral.acknowledged_at is None
+            and user.has_sbni_role(SbniRole.SBNI_OFFICER),
+            "deadline": deadlines.next_deadline(referral, deadlines.timescales()),
         },
     )
 
@@ -431,3 +435,75 @@ def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "referrals/history.html", {"referral": referral, "page": page})
+
+
+SBNI_ROLES = (
+    SbniRole.SBNI_OFFICER,
+    SbniRole.CMR_PANEL_MEMBER,
+    SbniRole.CMR_PANEL_CHAIR,
+    SbniRole.SBNI_CHAIR,
+)
+IN_HAND = (
+    Referral.Status.SUBMITTED,
+    Referral.Status.INFORMATION_REQUESTED,
+    Referral.Status.UNDER_CONSIDERATION,
+)
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The SBNI's queue: every referral in its hands, its age and next deadline."""
+    user = signed_in_user(request)
+    if not user.has_sbni_role(*SBNI_ROLES):
+        raise Http404
+    referrals = (
+        Referral.objects.visible_to(user)
+        .filter(status__in=IN_HAND)
+        .select_related("panel")
+        .order_by("submitted_at", "id")
+    )
+    panel = request.GET.get("panel", "")
+    status = request.GET.get("status", "")
+    overdue_only = request.GET.get("overdue") == "yes"
+    if panel:
+        referrals = referrals.filter(panel__code=panel)
+    if status in IN_HAND:
+        referrals = referrals.filter(status=status)
+    targets = deadlines.timescales()
+    rows = [
+        (
+            referral,
+            deadlines.age_in_working_days(referral),
+            deadlines.next_deadline(referral, targets),
+        )
+        for referral in referrals
+    ]
+    if overdue_only:
+        rows = [row for row in rows if row[2] is not None and row[2].is_overdue]
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "rows": rows,
+            "panels": Panel.objects.order_by("name"),
+            "statuses": [(value, Referral.Status(value).label) for value in IN_HAND],
+            "filters": {"panel": panel, "status": status, "overdue": overdue_only},
+        },
+    )
+
+
+@require_POST
+def acknowledge(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_referral_for(request, referral_uuid)
+    user = signed_in_user(request)
+    if not user.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise Http404
+    try:
+        services.acknowledge_referral(referral, by=user, request=request)
+    except services.ReferralError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(
+            request, f"Referral {referral.reference} acknowledged. The panel has been told."
+        )
+    return redirect("referrals:overview", referral.uuid)

@@ -112,6 +112,7 @@ def referral_url(rest: str) -> Callable[[Personas, Referral], str]:
 
 BELFAST_MANAGERS = ["belfast_chair"]
 PANEL_MEMBERS = ["belfast_member", "belfast_chair", "western_member"]
+SBNI_STAFF = ["sbni_officer", "cmr_panel_chair", "sbni_chair"]
 BELFAST_MEMBERS = ["belfast_member", "belfast_chair"]
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -152,6 +153,12 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "referrals:list": Expect(signed_in(OK, NOT_ALLOWED), note="each sees what they may"),
     "referrals:start": Expect(only(PANEL_MEMBERS, OK, OK)),
+    "referrals:queue": Expect(only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED))),
+    "referrals:acknowledge": Expect(
+        only([], NOT_ALLOWED, NOT_FOUND, others=(NOT_ALLOWED, NOT_FOUND)),
+        url=referral_url("acknowledge/"),
+        note="a draft: nobody may acknowledge it, and the SBNI cannot even see it",
+    ),
     "referrals:overview": Expect(
         only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=referral_url(""),

@@ -1,0 +1,48 @@
+"""Working days in Northern Ireland: weekdays that are not bank or public holidays there.
+
+The holidays come from the `holidays` package's calendar for Northern Ireland (GB, subdivision
+NIR), substitute days included, never from a table of our own.
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="NIR", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The working day ``count`` working days after ``start`` (``start`` itself not counted)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += DAY
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days from ``start`` to ``end``: after ``start``, up to ``end`` included.
+
+    Negative when ``end`` is before ``start``, so that "overdue by 3 working days" reads naturally.
+    """
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += DAY
+        if is_working_day(day):
+            count += 1
+    return count
