@@ -485,7 +485,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "referrals/queue.html",
         {
             "rows": rows,
-            "panels": Panel.objects.order_by("name"),
+            "panels": Panel.objects.order_by("name").values_list("code", "name"),
             "statuses": [(value, Referral.Status(value).label) for value in IN_HAND],
             "filters": {"panel": panel, "status": status, "overdue": overdue_only},
         },
