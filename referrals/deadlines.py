@@ -37,7 +37,12 @@ def timescales() -> dict[str, int]:
 def next_deadline(
     referral: Referral, targets: dict[str, int], today: datetime.date | None = None
 ) -> Deadline | None:
+    """The next step and its due date; the referral must come from ``with_open_request_due()``."""
     today = today or timezone.localdate()
+    if referral.status == Referral.Status.INFORMATION_REQUESTED:
+        step = Timescale.Step.INFORMATION_ANSWER
+        due_date: datetime.date = referral.open_request_due  # type: ignore[attr-defined]
+        return Deadline(step=step, label=str(step.label), due=due_date, today=today)
     if referral.submitted_at is None or referral.status not in (
         Referral.Status.SUBMITTED,
         Referral.Status.UNDER_CONSIDERATION,

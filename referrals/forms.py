@@ -440,3 +440,55 @@ class DocumentForm(GovukFormMixin, forms.Form):
         except DocumentRefused as refused:
             raise ValidationError(str(refused)) from refused
         return upload
+
+
+class InformationRequestForm(GovukFormMixin, forms.Form):
+    question = forms.CharField(
+        label="What does the SBNI need to know?",
+        help_text="Up to 2,000 characters. The panel sees this on the referral.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter the question for the panel",
+            "max_length": "The question must be 2000 characters or fewer",
+        },
+    )
+    due_date = GovukDateField("date the answer is due")
+
+    def __init__(self, *args: Any, suggested_due: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "due_date"
+        ].help_text = f"The usual timescale gives {suggested_due.day} {suggested_due:%m %Y}."
+        self.helper = govuk_helper(
+            Field.textarea("question", max_characters=2000),
+            Field("due_date"),
+            button="Send the question",
+        )
+
+    def clean_due_date(self) -> datetime.date:
+        due: datetime.date | None = self.cleaned_data["due_date"]
+        if due is None:
+            raise ValidationError("Enter the date the answer is due")
+        if due <= datetime.date.today():
+            raise ValidationError("The date the answer is due must be in the future")
+        return due
+
+
+class AnswerForm(GovukFormMixin, forms.Form):
+    answer = forms.CharField(
+        label="The panel's answer",
+        help_text="Up to 5,000 characters.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Enter the panel's answer",
+            "max_length": "The answer must be 5000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.textarea("answer", max_characters=5000), button="Send the answer"
+        )

@@ -31,6 +31,13 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             visible |= ~Q(status=Referral.Status.DRAFT)
         return self.filter(visible)
 
+    def with_open_request_due(self) -> "ReferralQuerySet":
+        """Annotate the due date of the unanswered information request, if any (for deadlines)."""
+        open_request = InformationRequest.objects.filter(
+            referral=models.OuterRef("pk"), answered_at__isnull=True
+        )
+        return self.annotate(open_request_due=models.Subquery(open_request.values("due_date")[:1]))
+
 
 class Referral(models.Model):
     """What a panel tells the SBNI about a child who died or was seriously harmed.
@@ -216,6 +223,38 @@ class AgencyInvolvement(models.Model):
 
     def __str__(self) -> str:
         return str(self.agency)
+
+
+class InformationRequest(models.Model):
+    """The SBNI asks the panel a question about a referral; the panel answers in the app."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    question = models.TextField(max_length=2000)
+    due_date = models.DateField()
+    asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    status_before = models.CharField(max_length=30, choices=Referral.Status.choices)
+    answer = models.TextField(max_length=5000, blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(answered_at__isnull=True),
+                name="one_open_information_request_per_referral",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Question of {self.asked_at:%d %b %Y} on {self.referral}"
 
 
 class ReferralDocument(models.Model):

@@ -14,7 +14,13 @@ from cmr_portal.audit.services import record
 from cmr_portal.documents.services import store_upload
 from cmr_portal.notifications.services import notify
 from panels.models import Panel, SbniRole, User
-from referrals.models import AgencyInvolvement, Referral, ReferralDocument, Sibling
+from referrals.models import (
+    AgencyInvolvement,
+    InformationRequest,
+    Referral,
+    ReferralDocument,
+    Sibling,
+)
 
 
 class ReferralError(Exception):
@@ -370,3 +376,83 @@ def panel_members(panel: Panel) -> list[User]:
         panel, only_with_perms_in=["view_panel_cases"], with_group_users=False
     )
     return [user for user in users if isinstance(user, User) and user.is_active]
+
+
+@transaction.atomic
+def request_information(
+    referral: Referral,
+    *,
+    question: str,
+    due_date: datetime.date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> InformationRequest:
+    """An SBNI officer asks the panel for more; the referral waits for the answer."""
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReferralError("Only an SBNI officer can ask the panel for information.")
+    referral = Referral.objects.select_for_update().select_related("panel").get(pk=referral.pk)
+    if referral.status not in (Referral.Status.SUBMITTED, Referral.Status.UNDER_CONSIDERATION):
+        raise ReferralError(
+            "The panel can be asked for information only while the SBNI considers it."
+        )
+    if due_date <= timezone.localdate():
+        raise ReferralError("The answer must be due after today")
+    asked = InformationRequest.objects.create(
+        referral=referral,
+        question=question,
+        due_date=due_date,
+        asked_by=by,
+        status_before=referral.status,
+    )
+    before = referral.status
+    referral.status = Referral.Status.INFORMATION_REQUESTED
+    referral.save(update_fields=["status", "updated_at"])
+    record(
+        "referral.information_requested",
+        actor=by,
+        target=referral,
+        summary=f"Asked the {referral.panel.code} panel for information on {referral.reference}",
+        changes={"status": [before, referral.status], "due_date": due_date.isoformat()},
+        request=request,
+    )
+    notify(
+        panel_members(referral.panel),
+        message=f"The SBNI has asked a question about referral {referral.reference}",
+        url=reverse("referrals:overview", args=[referral.uuid]),
+    )
+    return asked
+
+
+@transaction.atomic
+def answer_information_request(
+    asked: InformationRequest, *, answer: str, by: User, request: HttpRequest | None = None
+) -> InformationRequest:
+    """The panel answers; the referral goes back to where it was in the SBNI's hands."""
+    referral = (
+        Referral.objects.select_for_update().select_related("panel").get(pk=asked.referral_id)
+    )
+    asked = InformationRequest.objects.select_for_update().get(pk=asked.pk)
+    if not by.has_perm("panels.log_referral", referral.panel):
+        raise ReferralError("Only a member of the referral's panel can answer.")
+    if asked.answered_at is not None or referral.status != Referral.Status.INFORMATION_REQUESTED:
+        raise ReferralError("This question has already been answered.")
+    asked.answer = answer
+    asked.answered_by = by
+    asked.answered_at = timezone.now()
+    asked.save(update_fields=["answer", "answered_by", "answered_at"])
+    referral.status = asked.status_before
+    referral.save(update_fields=["status", "updated_at"])
+    record(
+        "referral.information_given",
+        actor=by,
+        target=referral,
+        summary=f"The panel answered the SBNI's question on {referral.reference}",
+        changes={"status": [Referral.Status.INFORMATION_REQUESTED, referral.status]},
+        request=request,
+    )
+    notify(
+        User.objects.filter(groups__name=SbniRole.SBNI_OFFICER, is_active=True),
+        message=f"The {referral.panel.code} panel has answered about referral {referral.reference}",
+        url=reverse("referrals:overview", args=[referral.uuid]),
+    )
+    return asked

@@ -9,6 +9,12 @@ urlpatterns = [
     path("start/", views.start_referral, name="start"),
     path("queue/", views.queue, name="queue"),
     path("<uuid:referral_uuid>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<uuid:referral_uuid>/ask/", views.request_information, name="request_information"),
+    path(
+        "<uuid:referral_uuid>/questions/<uuid:request_uuid>/answer/",
+        views.answer_request,
+        name="answer_request",
+    ),
     path("<uuid:referral_uuid>/", views.overview, name="overview"),
     path("<uuid:referral_uuid>/check/", views.check_answers, name="check"),
     path("<uuid:referral_uuid>/sent/", views.sent, name="sent"),

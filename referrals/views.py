@@ -11,12 +11,14 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import DocumentRefused, attachment
 from cmr_portal.forms import posted
+from cmr_portal.working_days import add_working_days
 from panels.models import Panel, SbniRole
 from panels.views import signed_in_user
 from referrals import deadlines, services
@@ -24,12 +26,14 @@ from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
     AgencyInvolvementForm,
+    AnswerForm,
     DocumentForm,
+    InformationRequestForm,
     SiblingForm,
     SubmitForm,
     WithdrawForm,
 )
-from referrals.models import AgencyInvolvement, Referral, Sibling
+from referrals.models import AgencyInvolvement, Referral, Sibling, Timescale
 
 PAGE_SIZE = 25
 SORTS = {
@@ -44,6 +48,7 @@ def get_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
     """A referral the user may see; 404 for one that is missing or forbidden alike."""
     referral = (
         Referral.objects.visible_to(signed_in_user(request))
+        .with_open_request_due()
         .select_related("panel")
         .filter(uuid=referral_uuid)
         .first()
@@ -53,8 +58,8 @@ def get_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
     return referral
 
 
-def get_draft_for(request: HttpRequest, referral_uuid: str) -> Referral:
-    """A draft the user may change: a member of its panel who may log referrals."""
+def get_panel_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
+    """A referral of the user's own panel, for a member who may log referrals; 404 otherwise."""
     referral = get_referral_for(request, referral_uuid)
     if not signed_in_user(request).has_perm("panels.log_referral", referral.panel):
         raise Http404
@@ -155,6 +160,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     siblings = list(referral.siblings.all())
     agencies = list(referral.agencies.select_related("agency"))
     attached = list(referral.documents.select_related("document"))
+    questions = list(referral.information_requests.select_related("asked_by", "answered_by"))
     return render(
         request,
         "referrals/overview.html",
@@ -165,6 +171,11 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "siblings": siblings,
             "agencies": agencies,
             "attached": attached,
+            "questions": questions,
+            "can_answer": user.has_perm("panels.log_referral", referral.panel),
+            "can_ask": referral.status
+            in (Referral.Status.SUBMITTED, Referral.Status.UNDER_CONSIDERATION)
+            and user.has_sbni_role(SbniRole.SBNI_OFFICER),
             "is_editable": is_editable,
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": referral.status in services.WITHDRAWABLE
@@ -179,7 +190,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, referral_uuid: str, slug: str) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     part = SECTIONS_BY_SLUG.get(slug)
     if part is None:
         raise Http404
@@ -222,7 +233,7 @@ def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
 
 @require_http_methods(["GET", "POST"])
 def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     if referral.status != Referral.Status.DRAFT:
         return not_a_draft(request, referral)
     form = SubmitForm(posted(request))
@@ -278,7 +289,7 @@ def sent(request: HttpRequest, referral_uuid: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,7 +332,7 @@ REPEATABLES = {
 
 @require_http_methods(["GET", "POST"])
 def repeatable(request: HttpRequest, referral_uuid: str, part: str) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     kind = REPEATABLES[part]
     if referral.status != Referral.Status.DRAFT:
         return not_a_draft(request, referral)
@@ -347,7 +358,7 @@ def repeatable(request: HttpRequest, referral_uuid: str, part: str) -> HttpRespo
 def remove_repeatable(
     request: HttpRequest, referral_uuid: str, part: str, item_uuid: str
 ) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     kind = REPEATABLES[part]
     item = getattr(referral, kind.related).filter(uuid=item_uuid).first()
     if item is None:
@@ -362,7 +373,7 @@ def remove_repeatable(
 
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     if referral.status != Referral.Status.DRAFT:
         return not_a_draft(request, referral)
     form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
@@ -401,7 +412,7 @@ def get_document_for(request: HttpRequest, referral: Referral, document_uuid: st
 
 @require_POST
 def remove_document(request: HttpRequest, referral_uuid: str, document_uuid: str) -> HttpResponse:
-    referral = get_draft_for(request, referral_uuid)
+    referral = get_panel_referral_for(request, referral_uuid)
     attached = get_document_for(request, referral, document_uuid)
     try:
         services.remove_document(attached, by=signed_in_user(request), request=request)
@@ -458,6 +469,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     referrals = (
         Referral.objects.visible_to(user)
+        .with_open_request_due()
         .filter(status__in=IN_HAND)
         .select_related("panel")
         .order_by("submitted_at", "id")
@@ -507,3 +519,58 @@ def acknowledge(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             request, f"Referral {referral.reference} acknowledged. The panel has been told."
         )
     return redirect("referrals:overview", referral.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def request_information(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    referral = get_referral_for(request, referral_uuid)
+    user = signed_in_user(request)
+    if not user.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise Http404
+    targets = deadlines.timescales()
+    suggested = add_working_days(timezone.localdate(), targets[Timescale.Step.INFORMATION_ANSWER])
+    form = InformationRequestForm(posted(request), suggested_due=suggested)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_information(
+                referral,
+                question=form.cleaned_data["question"],
+                due_date=form.cleaned_data["due_date"],
+                by=user,
+                request=request,
+            )
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The question has been sent. The panel has been told.")
+            return redirect("referrals:overview", referral.uuid)
+    return render(
+        request, "referrals/request_information.html", {"referral": referral, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer_request(request: HttpRequest, referral_uuid: str, request_uuid: str) -> HttpResponse:
+    referral = get_panel_referral_for(request, referral_uuid)
+    asked = referral.information_requests.filter(uuid=request_uuid).first()
+    if asked is None:
+        raise Http404
+    form = AnswerForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_information_request(
+                asked,
+                answer=form.cleaned_data["answer"],
+                by=signed_in_user(request),
+                request=request,
+            )
+        except services.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your answer has been sent to the SBNI.")
+            return redirect("referrals:overview", referral.uuid)
+    return render(
+        request,
+        "referrals/answer_request.html",
+        {"referral": referral, "asked": asked, "form": form},
+    )

@@ -154,6 +154,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "referrals:list": Expect(signed_in(OK, NOT_ALLOWED), note="each sees what they may"),
     "referrals:start": Expect(only(PANEL_MEMBERS, OK, OK)),
     "referrals:queue": Expect(only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED))),
+    "referrals:request_information": Expect(
+        only([], NOT_FOUND, NOT_FOUND),
+        url=referral_url("ask/"),
+        note="a draft: the SBNI cannot see it, and the panel may not ask itself",
+    ),
+    "referrals:answer_request": Expect(
+        only([], NOT_FOUND, NOT_FOUND),
+        url=lambda people, draft: referral_url(f"questions/{draft.uuid}/answer/")(people, draft),
+        note="no such question",
+    ),
     "referrals:acknowledge": Expect(
         only([], NOT_ALLOWED, NOT_FOUND, others=(NOT_ALLOWED, NOT_FOUND)),
         url=referral_url("acknowledge/"),
