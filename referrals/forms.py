@@ -457,9 +457,9 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, suggested_due: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "due_date"
-        ].help_text = f"The usual timescale gives {suggested_due.day} {suggested_due:%m %Y}."
+        due = self.fields["due_date"]
+        due.help_text = f"The usual timescale gives {suggested_due.day} {suggested_due:%B %Y}."
+        due.initial = suggested_due
         self.helper = govuk_helper(
             Field.textarea("question", max_characters=2000),
             Field("due_date"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.notifications.models import Notification
+from cmr_portal.working_days import add_working_days
 from referrals import deadlines, services
 from referrals.models import InformationRequest, Referral, Timescale
 from tests.conftest import Personas, sign_in
@@ -88,6 +89,10 @@ def test_the_exchange_in_the_browser(personas: Personas) -> None:
     referral = sent(personas)
     officer = sign_in(Client(), personas.sbni_officer)
     url = f"/referrals/{referral.uuid}/ask/"
+    form = officer.get(url).text
+    suggested = add_working_days(timezone.localdate(), 10)
+    assert f"The usual timescale gives {suggested.day} {suggested:%B %Y}." in form
+    assert f'value="{suggested.day}"' in form  # the suggestion is filled in
     refused = officer.post(url, {"question": "Typed question (fictional)"})
     assert "Enter the date the answer is due" in refused.text
     assert "Typed question (fictional)" in refused.text
