@@ -28,7 +28,8 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             SbniRole.CMR_PANEL_CHAIR,
             SbniRole.SBNI_CHAIR,
         ):
-            visible |= ~Q(status=Referral.Status.DRAFT)
+            # Ever sent: a draft withdrawn before it was sent never reaches the SBNI.
+            visible |= Q(submitted_at__isnull=False)
         return self.filter(visible)
 
     def with_open_request_due(self) -> "ReferralQuerySet":

@@ -310,3 +310,11 @@ def test_siblings_cannot_be_added_once_sent(personas: Personas, draft: Referral)
     services.submit_referral(draft, by=personas.belfast_member)
     with pytest.raises(services.ReferralError):
         services.add_part(draft, Sibling, {"initials": "EF"}, by=personas.belfast_member)
+
+
+def test_a_draft_withdrawn_before_it_was_sent_never_reaches_the_sbni(
+    personas: Personas, draft: Referral
+) -> None:
+    services.withdraw_referral(draft, reason="Started by mistake", by=personas.belfast_member)
+    assert not Referral.objects.visible_to(personas.sbni_officer).exists()
+    assert list(Referral.objects.visible_to(personas.belfast_member)) == [draft]
