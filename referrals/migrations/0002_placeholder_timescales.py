@@ -25,6 +25,6 @@ def seed(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0002_acknowledgement_and_timescales")]
+    dependencies = [("referrals", "0001_initial")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
