@@ -5,6 +5,7 @@ production a missing or default secret key, DEBUG or the demo sign-in stop start
 """
 
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import django_stubs_ext
@@ -186,6 +187,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # permission-checked download views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MEGABYTES", default=20) * 1024 * 1024
+
+# The CMR Panel's standing orders: notice of business in clear days, and the share of its members
+# that makes a quorum (the chair must be among them).
+CMR_PANEL_NOTICE_CLEAR_DAYS = env.int("CMR_PANEL_NOTICE_CLEAR_DAYS", default=7)
+CMR_PANEL_QUORUM = Fraction(env.str("CMR_PANEL_QUORUM", default="2/3"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

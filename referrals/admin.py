@@ -1,20 +1,31 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from referrals.models import Timescale
+from referrals.models import LearningRoute, Timescale
 
 
 @admin.register(Timescale)
 class TimescaleAdmin(admin.ModelAdmin[Timescale]):
     """SBNI administrators set the target for each step; deadlines follow at once."""
 
-    list_display = ["step", "working_days", "is_placeholder"]
-    list_editable = ["working_days", "is_placeholder"]
-    fields = ["step", "working_days", "is_placeholder"]
+    list_display = ["step", "working_days", "pauses_while_waiting", "is_placeholder"]
+    list_editable = ["working_days", "pauses_while_waiting", "is_placeholder"]
+    fields = ["step", "working_days", "pauses_while_waiting", "is_placeholder"]
     readonly_fields = ["step"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Timescale | None = None) -> bool:
+        return False
+
+
+@admin.register(LearningRoute)
+class LearningRouteAdmin(admin.ModelAdmin[LearningRoute]):
+    """The other ways to learn from a case that needs no CMR. Retire a route, never delete it."""
+
+    list_display = ["name", "active"]
+    list_editable = ["active"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: LearningRoute | None = None) -> bool:
         return False

@@ -29,31 +29,59 @@ class Deadline:
         return self.due < self.today
 
 
-def timescales() -> dict[str, int]:
-    """Every step's target in working days: one query, for a whole list of referrals."""
-    return dict(Timescale.objects.values_list("step", "working_days"))
+def timescales() -> dict[str, Timescale]:
+    """Every step's target: one query, for a whole list of referrals."""
+    return {timescale.step: timescale for timescale in Timescale.objects.all()}
+
+
+def waited(referral: Referral, since: datetime.date) -> int:
+    """Working days spent waiting for the panel's answers to questions asked since a date."""
+    return sum(
+        working_days_between(
+            timezone.localtime(asked.asked_at).date(),
+            timezone.localtime(asked.answered_at).date(),
+        )
+        for asked in referral.information_requests.all()
+        if asked.answered_at is not None and timezone.localtime(asked.asked_at).date() >= since
+    )
 
 
 def next_deadline(
-    referral: Referral, targets: dict[str, int], today: datetime.date | None = None
+    referral: Referral, targets: dict[str, Timescale], today: datetime.date | None = None
 ) -> Deadline | None:
-    """The next step and its due date; the referral must come from ``with_open_request_due()``."""
+    """The next step and its due date; the referral must come from ``with_clock()``.
+
+    A step whose timescale pauses while waiting is due later by the working days the panel took
+    to answer questions asked during the step.
+    """
     today = today or timezone.localdate()
     if referral.status == Referral.Status.INFORMATION_REQUESTED:
         step = Timescale.Step.INFORMATION_ANSWER
         due_date: datetime.date = referral.open_request_due  # type: ignore[attr-defined]
         return Deadline(step=step, label=str(step.label), due=due_date, today=today)
-    if referral.submitted_at is None or referral.status not in (
+    if referral.status == Referral.Status.RECOMMENDED:
+        step = Timescale.Step.CHAIR_DECISION
+        recommended_at: datetime.datetime = referral.recommended_at  # type: ignore[attr-defined]
+        start = timezone.localtime(recommended_at).date()
+    elif referral.submitted_at is not None and referral.status in (
         Referral.Status.SUBMITTED,
         Referral.Status.UNDER_CONSIDERATION,
     ):
+        # The Panel's clock starts again when the SBNI Chair sends the referral back.
+        sent_back: datetime.datetime | None = referral.sent_back_at  # type: ignore[attr-defined]
+        start = timezone.localtime(sent_back or referral.submitted_at).date()
+        step = (
+            Timescale.Step.ACKNOWLEDGE
+            if referral.acknowledged_at is None
+            else Timescale.Step.CMR_PANEL
+        )
+    else:
         return None
-    sent = timezone.localtime(referral.submitted_at).date()
-    step = (
-        Timescale.Step.ACKNOWLEDGE if referral.acknowledged_at is None else Timescale.Step.CMR_PANEL
+    target = targets[step]
+    days = target.working_days + (waited(referral, start) if target.pauses_while_waiting else 0)
+    return Deadline(
+        step=step, label=str(step.label), due=add_working_days(start, days), today=today
     )
-    due = add_working_days(sent, targets[step])
-    return Deadline(step=step, label=str(step.label), due=due, today=today)
 
 
 def age_in_working_days(referral: Referral, today: datetime.date | None = None) -> int:

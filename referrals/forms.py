@@ -475,6 +475,27 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
         return due
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Any number of files, each one checked as DocumentForm checks one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=MultipleFileInput(attrs={"multiple": True}), **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(DocumentsField, self).clean(upload, initial) for upload in uploads]
+        for upload in cleaned:
+            try:
+                check_upload(upload)
+            except DocumentRefused as refused:
+                raise ValidationError(f"{upload.name}: {refused}") from refused
+        return cleaned
+
+
 class AnswerForm(GovukFormMixin, forms.Form):
     answer = forms.CharField(
         label="The panel's answer",
@@ -486,9 +507,21 @@ class AnswerForm(GovukFormMixin, forms.Form):
             "max_length": "The answer must be 5000 characters or fewer",
         },
     )
+    documents = DocumentsField(
+        label="Documents (optional)",
+        required=False,
+        error_messages={"empty": "A selected file is empty"},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit = megabytes(settings.DOCUMENT_MAX_BYTES)
+        self.fields["documents"].help_text = (
+            f"You can choose several files. Each a {ACCEPTED_NAMES} file, smaller than {limit}. "
+            "If your answer has an error, choose the files again."
+        )
         self.helper = govuk_helper(
-            Field.textarea("answer", max_characters=5000), button="Send the answer"
+            Field.textarea("answer", max_characters=5000),
+            Field("documents"),
+            button="Send the answer",
         )

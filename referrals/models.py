@@ -32,12 +32,24 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             visible |= Q(submitted_at__isnull=False)
         return self.filter(visible)
 
-    def with_open_request_due(self) -> "ReferralQuerySet":
-        """Annotate the due date of the unanswered information request, if any (for deadlines)."""
+    def with_clock(self) -> "ReferralQuerySet":
+        """What the deadlines are computed from: the unanswered question's due date, when the
+        Panel last recommended, when the SBNI Chair last sent the referral back for more
+        information, and every question asked (for the paused clock)."""
         open_request = InformationRequest.objects.filter(
             referral=models.OuterRef("pk"), answered_at__isnull=True
         )
-        return self.annotate(open_request_due=models.Subquery(open_request.values("due_date")[:1]))
+        latest_recommendation = Recommendation.objects.filter(
+            item__referral=models.OuterRef("pk")
+        ).order_by("-recorded_at")
+        sent_back = Decision.objects.filter(
+            referral=models.OuterRef("pk"), outcome=Outcome.MORE_INFORMATION
+        ).order_by("-decided_at")
+        return self.annotate(
+            open_request_due=models.Subquery(open_request.values("due_date")[:1]),
+            recommended_at=models.Subquery(latest_recommendation.values("recorded_at")[:1]),
+            sent_back_at=models.Subquery(sent_back.values("decided_at")[:1]),
+        ).prefetch_related("information_requests")
 
 
 class Referral(models.Model):
@@ -51,6 +63,7 @@ class Referral(models.Model):
         SUBMITTED = "submitted", "Submitted"
         INFORMATION_REQUESTED = "information_requested", "Information requested"
         UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+        RECOMMENDED = "recommended", "Awaiting decision"
         DECIDED = "decided", "Decided"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -154,6 +167,10 @@ class Referral(models.Model):
     def regulation_17(self) -> "Regulation17":
         return Regulation17.assess(self)
 
+    @property
+    def current_decision(self) -> "Decision | None":
+        return self.decisions.filter(is_current=True).select_related("learning_route").first()
+
 
 class Timescale(models.Model):
     """The target for one step of the SBNI's consideration, in Northern Ireland working days.
@@ -169,6 +186,12 @@ class Timescale(models.Model):
 
     step = models.CharField(max_length=30, choices=Step.choices, unique=True)
     working_days = models.PositiveSmallIntegerField()
+    pauses_while_waiting = models.BooleanField(
+        "Pause while waiting for the panel",
+        default=False,
+        help_text="Add the working days spent waiting for the panel's answers to this step's "
+        "target.",
+    )
     is_placeholder = models.BooleanField(
         default=True, help_text="Still the starting value: no SBNI timescale is confirmed."
     )
@@ -265,12 +288,211 @@ class ReferralDocument(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
     document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="+")
     description = models.CharField(max_length=200, blank=True)
+    # Set for a document sent with the panel's answer to a question.
+    information_request = models.ForeignKey(
+        InformationRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.document.original_name
+
+
+class Outcome(models.TextChoices):
+    """What the CMR Panel recommends and the SBNI Chair decides."""
+
+    CMR_17_2 = "cmr_17_2", "CMR required: route 17(2)"
+    CMR_17_3 = "cmr_17_3", "CMR required: route 17(3)"
+    NOT_REQUIRED = "not_required", "CMR not required"
+    MORE_INFORMATION = "more_information", "More information needed"
+
+
+CMR_REQUIRED = (Outcome.CMR_17_2, Outcome.CMR_17_3)
+
+
+class LearningRoute(models.Model):
+    """Another way to learn from a case that needs no CMR. Editable: the names are unconfirmed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """A meeting of the CMR Panel: its agenda, notice, attendance and quorum."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    date = models.DateField()
+    place = models.CharField(max_length=200, blank=True)
+    notice_given_on = models.DateField(null=True, blank=True)
+    # Recorded with the attendance, so that an inquorate meeting stays on the record as such.
+    is_quorate = models.BooleanField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"CMR Panel meeting on {self.date:%d %B %Y}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Sent apologies"
+        ABSENT = "absent", "Absent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    is_chair = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_chair", "member__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_status_display()}"
+
+
+class AgendaItem(models.Model):
+    """A referral on a meeting's agenda. Added after notice was given, it is late business."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="agenda_items")
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "referral"], name="referral_once_per_agenda")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} at the {self.meeting}"
+
+
+class Declaration(models.Model):
+    """A member's declaration of interest in one referral on the agenda."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    interest = models.TextField(max_length=1000)
+    took_part = models.BooleanField("took part in the discussion")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.interest[:40]}"
+
+
+class Recommendation(models.Model):
+    """The CMR Panel's recommendation on one referral, made at a meeting."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="recommendation")
+    # The Panel's own view of each limb of regulation 17
+    harm = models.CharField("17(2)(a)", max_length=10, choices=Answer.choices)
+    abuse = models.CharField("17(2)(b)(i)", max_length=10, choices=Answer.choices)
+    register = models.CharField("17(2)(b)(ii)", max_length=10, choices=Answer.choices)
+    looked_after = models.CharField("17(2)(b)(iii)", max_length=10, choices=Answer.choices)
+    concerns = models.CharField("17(2)(c)", max_length=10, choices=Answer.choices)
+    learning = models.CharField("17(3)", max_length=10, choices=Answer.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    learning_route = models.ForeignKey(
+        LearningRoute, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rationale = models.TextField(max_length=5000)
+    dissent = models.TextField(max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(learning_route__isnull=True) | Q(outcome=Outcome.NOT_REQUIRED),
+                name="recommendation_learning_route_only_without_cmr",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.item.referral})"
+
+
+class Decision(models.Model):
+    """The SBNI Chair's decision on a referral.
+
+    Final once recorded: an amendment is a new row that names the one it replaces and why. A
+    decision of "more information needed" sends the referral back and is never current.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="decisions")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    learning_route = models.ForeignKey(
+        LearningRoute, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reasons = models.TextField(max_length=5000)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    is_current = models.BooleanField(default=True)
+    amends = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by"
+    )
+    amendment_reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(is_current=True),
+                name="one_current_decision_per_referral",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(is_current=True) & Q(outcome=Outcome.MORE_INFORMATION)),
+                name="more_information_is_never_current",
+            ),
+            models.CheckConstraint(
+                condition=(Q(amends__isnull=True) & Q(amendment_reason=""))
+                | (Q(amends__isnull=False) & ~Q(amendment_reason="")),
+                name="amendment_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(learning_route__isnull=True) | Q(outcome=Outcome.NOT_REQUIRED),
+                name="decision_learning_route_only_without_cmr",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.referral})"
+
+    @property
+    def requires_cmr(self) -> bool:
+        return self.outcome in CMR_REQUIRED
 
 
 @dataclass(frozen=True)

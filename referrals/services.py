@@ -1,10 +1,12 @@
 """Every change to a referral: one function each, with its audit event."""
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +23,7 @@ from referrals.models import (
     ReferralDocument,
     Sibling,
 )
-
-
-class ReferralError(Exception):
-    """A change that cannot be made now; the message says why, in plain words."""
+from referrals.workflow import ReferralError, begin, move
 
 
 class SubmissionIncomplete(ReferralError):
@@ -183,59 +182,49 @@ def update_referral(
 def submit_referral(
     referral: Referral, *, by: User, request: HttpRequest | None = None
 ) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != Referral.Status.DRAFT:
-        raise ReferralError("This referral has already been sent.")
+    referral = begin(referral, "submit", by=by)
     if problems := submission_problems(referral):
         raise SubmissionIncomplete(problems)
-    referral.status = Referral.Status.SUBMITTED
     referral.submitted_at = timezone.now()
-    referral.save(update_fields=["status", "submitted_at", "updated_at"])
+    referral.save(update_fields=["submitted_at"])
     record(
         "referral.submitted",
         actor=by,
         target=referral,
         summary=f"Sent referral {referral.reference} to the SBNI",
-        changes={"status": [Referral.Status.DRAFT, Referral.Status.SUBMITTED]},
+        changes={"status": move(referral, "submit")},
         request=request,
     )
     notify(
-        User.objects.filter(groups__name=SbniRole.SBNI_OFFICER, is_active=True),
+        sbni_officers(),
         message=f"New referral {referral.reference} from the {referral.panel.code} panel",
         url=reverse("referrals:overview", args=[referral.uuid]),
     )
     return referral
 
 
-WITHDRAWABLE = {
-    Referral.Status.DRAFT,
-    Referral.Status.SUBMITTED,
-    Referral.Status.INFORMATION_REQUESTED,
-    Referral.Status.UNDER_CONSIDERATION,
-}
-
-
 @transaction.atomic
 def withdraw_referral(
-    referral: Referral, *, reason: str, by: User, request: HttpRequest | None = None
+    referral: Referral,
+    *,
+    reason: str,
+    by: User,
+    seen: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """The panel withdraws a referral, with a reason, while no decision has been made."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status not in WITHDRAWABLE:
-        raise ReferralError("A decision has been made or the referral was withdrawn already.")
+    referral = begin(referral, "withdraw", by=by, seen=seen)
     if not reason.strip():
         raise ReferralError("Enter the reason for withdrawing the referral")
-    before = referral.status
-    referral.status = Referral.Status.WITHDRAWN
     referral.withdrawn_at = timezone.now()
     referral.withdrawal_reason = reason.strip()
-    referral.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    referral.save(update_fields=["withdrawn_at", "withdrawal_reason"])
     record(
         "referral.withdrawn",
         actor=by,
         target=referral,
         summary=f"Withdrew referral {referral.reference}",
-        changes={"status": [before, Referral.Status.WITHDRAWN], "reason": reason.strip()},
+        changes={"status": move(referral, "withdraw"), "reason": reason.strip()},
         request=request,
     )
     return referral
@@ -347,11 +336,9 @@ def acknowledge_referral(
     referral: Referral, *, by: User, request: HttpRequest | None = None
 ) -> Referral:
     """An SBNI officer confirms the SBNI has received the referral; its panel is told."""
-    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
-        raise ReferralError("Only an SBNI officer can acknowledge a referral.")
-    referral = Referral.objects.select_for_update().select_related("panel").get(pk=referral.pk)
-    if referral.status != Referral.Status.SUBMITTED or referral.acknowledged_at is not None:
-        raise ReferralError("This referral has already been acknowledged, or is no longer new.")
+    referral = begin(referral, "acknowledge", by=by)
+    if referral.acknowledged_at is not None:
+        raise ReferralError("This referral has already been acknowledged.")
     referral.acknowledged_at = timezone.now()
     referral.acknowledged_by = by
     referral.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
@@ -370,6 +357,10 @@ def acknowledge_referral(
     return referral
 
 
+def sbni_officers() -> QuerySet[User]:
+    return User.objects.filter(groups__name=SbniRole.SBNI_OFFICER, is_active=True)
+
+
 def panel_members(panel: Panel) -> list[User]:
     """The people who see a panel's cases: told of what happens to its referrals."""
     users = get_users_with_perms(
@@ -385,16 +376,11 @@ def request_information(
     question: str,
     due_date: datetime.date,
     by: User,
+    seen: str | None = None,
     request: HttpRequest | None = None,
 ) -> InformationRequest:
     """An SBNI officer asks the panel for more; the referral waits for the answer."""
-    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
-        raise ReferralError("Only an SBNI officer can ask the panel for information.")
-    referral = Referral.objects.select_for_update().select_related("panel").get(pk=referral.pk)
-    if referral.status not in (Referral.Status.SUBMITTED, Referral.Status.UNDER_CONSIDERATION):
-        raise ReferralError(
-            "The panel can be asked for information only while the SBNI considers it."
-        )
+    referral = begin(referral, "request_information", by=by, seen=seen)
     if due_date <= timezone.localdate():
         raise ReferralError("The answer must be due after today")
     asked = InformationRequest.objects.create(
@@ -404,15 +390,15 @@ def request_information(
         asked_by=by,
         status_before=referral.status,
     )
-    before = referral.status
-    referral.status = Referral.Status.INFORMATION_REQUESTED
-    referral.save(update_fields=["status", "updated_at"])
     record(
         "referral.information_requested",
         actor=by,
         target=referral,
         summary=f"Asked the {referral.panel.code} panel for information on {referral.reference}",
-        changes={"status": [before, referral.status], "due_date": due_date.isoformat()},
+        changes={
+            "status": move(referral, "request_information"),
+            "due_date": due_date.isoformat(),
+        },
         request=request,
     )
     notify(
@@ -425,33 +411,44 @@ def request_information(
 
 @transaction.atomic
 def answer_information_request(
-    asked: InformationRequest, *, answer: str, by: User, request: HttpRequest | None = None
+    asked: InformationRequest,
+    *,
+    answer: str,
+    files: Sequence[UploadedFile] = (),
+    by: User,
+    request: HttpRequest | None = None,
 ) -> InformationRequest:
-    """The panel answers; the referral goes back to where it was in the SBNI's hands."""
-    referral = (
-        Referral.objects.select_for_update().select_related("panel").get(pk=asked.referral_id)
-    )
+    """The panel answers, with any documents; the referral goes back to where it was."""
+    answered = ReferralError("This question has already been answered.")
+    if InformationRequest.objects.filter(pk=asked.pk, answered_at__isnull=False).exists():
+        raise answered
+    referral = begin(asked.referral, "answer_information", by=by)
     asked = InformationRequest.objects.select_for_update().get(pk=asked.pk)
-    if not by.has_perm("panels.log_referral", referral.panel):
-        raise ReferralError("Only a member of the referral's panel can answer.")
-    if asked.answered_at is not None or referral.status != Referral.Status.INFORMATION_REQUESTED:
-        raise ReferralError("This question has already been answered.")
+    if asked.answered_at is not None:
+        raise answered
     asked.answer = answer
     asked.answered_by = by
     asked.answered_at = timezone.now()
     asked.save(update_fields=["answer", "answered_by", "answered_at"])
-    referral.status = asked.status_before
-    referral.save(update_fields=["status", "updated_at"])
+    attached = [
+        ReferralDocument.objects.create(
+            referral=referral, document=store_upload(upload, by=by), information_request=asked
+        )
+        for upload in files
+    ]
     record(
         "referral.information_given",
         actor=by,
         target=referral,
         summary=f"The panel answered the SBNI's question on {referral.reference}",
-        changes={"status": [Referral.Status.INFORMATION_REQUESTED, referral.status]},
+        changes={
+            "status": move(referral, "answer_information", asked.status_before),
+            "documents": [str(each.document.uuid) for each in attached],
+        },
         request=request,
     )
     notify(
-        User.objects.filter(groups__name=SbniRole.SBNI_OFFICER, is_active=True),
+        sbni_officers(),
         message=f"The {referral.panel.code} panel has answered about referral {referral.reference}",
         url=reverse("referrals:overview", args=[referral.uuid]),
     )

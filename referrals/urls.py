@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import meeting_views, views
 
 app_name = "referrals"
 
@@ -8,6 +8,32 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     path("start/", views.start_referral, name="start"),
     path("queue/", views.queue, name="queue"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/new/", meeting_views.schedule, name="schedule_meeting"),
+    path("meetings/<uuid:meeting_uuid>/", meeting_views.meeting, name="meeting"),
+    path("meetings/<uuid:meeting_uuid>/edit/", meeting_views.edit, name="edit_meeting"),
+    path("meetings/<uuid:meeting_uuid>/attendance/", meeting_views.attendance, name="attendance"),
+    path("meetings/<uuid:meeting_uuid>/agenda/add/", meeting_views.add_item, name="add_item"),
+    path(
+        "meetings/<uuid:meeting_uuid>/agenda/<uuid:item_uuid>/",
+        meeting_views.agenda_item,
+        name="agenda_item",
+    ),
+    path(
+        "meetings/<uuid:meeting_uuid>/agenda/<uuid:item_uuid>/remove/",
+        meeting_views.remove_item,
+        name="remove_item",
+    ),
+    path(
+        "meetings/<uuid:meeting_uuid>/agenda/<uuid:item_uuid>/declare/",
+        meeting_views.declare,
+        name="declare",
+    ),
+    path(
+        "meetings/<uuid:meeting_uuid>/agenda/<uuid:item_uuid>/recommend/",
+        meeting_views.recommend,
+        name="recommend",
+    ),
     path("<uuid:referral_uuid>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<uuid:referral_uuid>/ask/", views.request_information, name="request_information"),
     path(
@@ -20,6 +46,7 @@ urlpatterns = [
     path("<uuid:referral_uuid>/sent/", views.sent, name="sent"),
     path("<uuid:referral_uuid>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:referral_uuid>/history/", views.history, name="history"),
+    path("<uuid:referral_uuid>/decision/", views.decision_letter, name="decision"),
     path("<uuid:referral_uuid>/documents/", views.documents, name="documents"),
     path(
         "<uuid:referral_uuid>/documents/<uuid:document_uuid>/",

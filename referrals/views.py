@@ -19,7 +19,7 @@ from cmr_portal.audit.services import record
 from cmr_portal.documents.services import DocumentRefused, attachment
 from cmr_portal.forms import posted
 from cmr_portal.working_days import add_working_days
-from panels.models import Panel, SbniRole
+from panels.models import Membership, Panel, SbniRole
 from panels.views import signed_in_user
 from referrals import deadlines, services
 from referrals.forms import (
@@ -33,7 +33,8 @@ from referrals.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from referrals.models import AgencyInvolvement, Referral, Sibling, Timescale
+from referrals.models import AgencyInvolvement, Outcome, Referral, Sibling, Timescale
+from referrals.workflow import ReferralError, allowed
 
 PAGE_SIZE = 25
 SORTS = {
@@ -48,7 +49,7 @@ def get_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
     """A referral the user may see; 404 for one that is missing or forbidden alike."""
     referral = (
         Referral.objects.visible_to(signed_in_user(request))
-        .with_open_request_due()
+        .with_clock()
         .select_related("panel")
         .filter(uuid=referral_uuid)
         .first()
@@ -160,7 +161,21 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     siblings = list(referral.siblings.all())
     agencies = list(referral.agencies.select_related("agency"))
     attached = list(referral.documents.select_related("document"))
-    questions = list(referral.information_requests.select_related("asked_by", "answered_by"))
+    questions = list(
+        referral.information_requests.select_related("asked_by", "answered_by").prefetch_related(
+            "documents__document"
+        )
+    )
+    # The CMR Panel's deliberations are the SBNI's: the panel sees the decision and its reasons.
+    items = (
+        list(
+            referral.agenda_items.select_related(
+                "meeting", "recommendation__learning_route", "recommendation__item__meeting"
+            ).prefetch_related("declarations__member")
+        )
+        if user.has_sbni_role(*SBNI_ROLES)
+        else []
+    )
     return render(
         request,
         "referrals/overview.html",
@@ -170,19 +185,19 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "answers": answers(referral),
             "siblings": siblings,
             "agencies": agencies,
-            "attached": attached,
+            "attached": [each for each in attached if each.information_request_id is None],
             "questions": questions,
+            "items": items,
+            "decision": referral.current_decision,
             "can_answer": user.has_perm("panels.log_referral", referral.panel),
-            "can_ask": referral.status
-            in (Referral.Status.SUBMITTED, Referral.Status.UNDER_CONSIDERATION)
-            and user.has_sbni_role(SbniRole.SBNI_OFFICER),
+            "can_ask": allowed(referral, "request_information", user),
             "is_editable": is_editable,
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
-            "can_withdraw": referral.status in services.WITHDRAWABLE
-            and user.has_perm("panels.log_referral", referral.panel),
-            "can_acknowledge": referral.status == Referral.Status.SUBMITTED
-            and referral.acknowledged_at is None
-            and user.has_sbni_role(SbniRole.SBNI_OFFICER),
+            "can_withdraw": allowed(referral, "withdraw", user),
+            "can_acknowledge": referral.acknowledged_at is None
+            and allowed(referral, "acknowledge", user),
+            "can_decide": allowed(referral, "decide", user),
+            "can_amend": allowed(referral, "amend_decision", user),
             "deadline": deadlines.next_deadline(referral, deadlines.timescales()),
         },
     )
@@ -204,7 +219,7 @@ def section(request: HttpRequest, referral_uuid: str, slug: str) -> HttpResponse
         except services.SubmissionIncomplete as refused:
             for field, message in refused.problems.items():
                 form.add_error(field if field in form.fields else None, message)
-        except services.ReferralError:
+        except ReferralError:
             return not_a_draft(request, referral)
         else:
             messages.success(request, f"{part.title}: saved.")
@@ -251,7 +266,7 @@ def check_answers(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             services.submit_referral(referral, by=signed_in_user(request), request=request)
         except services.SubmissionIncomplete as refused:
             problems = refused.problems
-        except services.ReferralError:
+        except ReferralError:
             return not_a_draft(request, referral)
         else:
             return redirect("referrals:sent", referral.uuid)
@@ -297,14 +312,20 @@ def withdraw(request: HttpRequest, referral_uuid: str) -> HttpResponse:
                 referral,
                 reason=form.cleaned_data["reason"],
                 by=signed_in_user(request),
+                seen=request.POST.get("seen"),
                 request=request,
             )
-        except services.ReferralError as error:
-            form.add_error("reason", str(error))
+        except ReferralError as error:
+            form.add_error(None, str(error))
+            referral.refresh_from_db(fields=["status"])
         else:
             messages.success(request, f"Referral {referral.reference} has been withdrawn.")
             return redirect("referrals:overview", referral.uuid)
-    return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})
+    return render(
+        request,
+        "referrals/withdraw.html",
+        {"referral": referral, "form": form, "seen": referral.status},
+    )
 
 
 @dataclass(frozen=True)
@@ -342,7 +363,7 @@ def repeatable(request: HttpRequest, referral_uuid: str, part: str) -> HttpRespo
             services.add_part(
                 referral, kind.model, form.cleaned_data, by=signed_in_user(request), request=request
             )
-        except services.ReferralError:
+        except ReferralError:
             return not_a_draft(request, referral)
         messages.success(request, f"{kind.title}: added.")
         return redirect(request.path)
@@ -365,7 +386,7 @@ def remove_repeatable(
         raise Http404
     try:
         services.remove_part(item, by=signed_in_user(request), request=request)
-    except services.ReferralError:
+    except ReferralError:
         return not_a_draft(request, referral)
     messages.success(request, f"{kind.title}: removed.")
     return redirect(f"referrals:{part}", referral.uuid)
@@ -388,7 +409,7 @@ def documents(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             )
         except DocumentRefused as refused:
             form.add_error("file", str(refused))
-        except services.ReferralError:
+        except ReferralError:
             return not_a_draft(request, referral)
         else:
             messages.success(request, "The document has been uploaded.")
@@ -416,7 +437,7 @@ def remove_document(request: HttpRequest, referral_uuid: str, document_uuid: str
     attached = get_document_for(request, referral, document_uuid)
     try:
         services.remove_document(attached, by=signed_in_user(request), request=request)
-    except services.ReferralError:
+    except ReferralError:
         messages.info(request, "Documents can be removed only while the referral is a draft.")
         return redirect("referrals:overview", referral.uuid)
     messages.success(request, "The document has been removed.")
@@ -458,6 +479,7 @@ IN_HAND = (
     Referral.Status.SUBMITTED,
     Referral.Status.INFORMATION_REQUESTED,
     Referral.Status.UNDER_CONSIDERATION,
+    Referral.Status.RECOMMENDED,
 )
 
 
@@ -469,7 +491,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     referrals = (
         Referral.objects.visible_to(user)
-        .with_open_request_due()
+        .with_clock()
         .filter(status__in=IN_HAND)
         .select_related("panel")
         .order_by("submitted_at", "id")
@@ -512,7 +534,7 @@ def acknowledge(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         raise Http404
     try:
         services.acknowledge_referral(referral, by=user, request=request)
-    except services.ReferralError as error:
+    except ReferralError as error:
         messages.info(request, str(error))
     else:
         messages.success(
@@ -528,7 +550,8 @@ def request_information(request: HttpRequest, referral_uuid: str) -> HttpRespons
     if not user.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise Http404
     targets = deadlines.timescales()
-    suggested = add_working_days(timezone.localdate(), targets[Timescale.Step.INFORMATION_ANSWER])
+    answer_days = targets[Timescale.Step.INFORMATION_ANSWER].working_days
+    suggested = add_working_days(timezone.localdate(), answer_days)
     form = InformationRequestForm(posted(request), suggested_due=suggested)
     if request.method == "POST" and form.is_valid():
         try:
@@ -537,15 +560,19 @@ def request_information(request: HttpRequest, referral_uuid: str) -> HttpRespons
                 question=form.cleaned_data["question"],
                 due_date=form.cleaned_data["due_date"],
                 by=user,
+                seen=request.POST.get("seen"),
                 request=request,
             )
-        except services.ReferralError as error:
+        except ReferralError as error:
             form.add_error(None, str(error))
+            referral.refresh_from_db(fields=["status"])
         else:
             messages.success(request, "The question has been sent. The panel has been told.")
             return redirect("referrals:overview", referral.uuid)
     return render(
-        request, "referrals/request_information.html", {"referral": referral, "form": form}
+        request,
+        "referrals/request_information.html",
+        {"referral": referral, "form": form, "seen": referral.status},
     )
 
 
@@ -555,16 +582,17 @@ def answer_request(request: HttpRequest, referral_uuid: str, request_uuid: str) 
     asked = referral.information_requests.filter(uuid=request_uuid).first()
     if asked is None:
         raise Http404
-    form = AnswerForm(posted(request))
+    form = AnswerForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_information_request(
                 asked,
                 answer=form.cleaned_data["answer"],
+                files=form.cleaned_data["documents"],
                 by=signed_in_user(request),
                 request=request,
             )
-        except services.ReferralError as error:
+        except (ReferralError, DocumentRefused) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Your answer has been sent to the SBNI.")
@@ -573,4 +601,37 @@ def answer_request(request: HttpRequest, referral_uuid: str, request_uuid: str) 
         request,
         "referrals/answer_request.html",
         {"referral": referral, "asked": asked, "form": form},
+    )
+
+
+@require_GET
+def decision_letter(request: HttpRequest, referral_uuid: str) -> HttpResponse:
+    """The SBNI Chair's decision as a letter to the panel, with any amendments."""
+    referral = get_referral_for(request, referral_uuid)
+    decision = referral.current_decision
+    if decision is None:
+        raise Http404
+    record(
+        "referral.decision_viewed",
+        actor=signed_in_user(request),
+        target=referral,
+        summary=f"Viewed the decision letter on referral {referral.reference}",
+        request=request,
+    )
+    chair = (
+        Membership.objects.filter(panel=referral.panel, role=Membership.Role.CHAIR)
+        .select_related("user")
+        .first()
+    )
+    return render(
+        request,
+        "referrals/decision_letter.html",
+        {
+            "referral": referral,
+            "decision": decision,
+            "earlier": referral.decisions.filter(is_current=False)
+            .exclude(outcome=Outcome.MORE_INFORMATION)
+            .order_by("-decided_at"),
+            "chair": chair.user if chair else None,
+        },
     )

@@ -29,6 +29,7 @@ from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
 from tests import files
 from tests.conftest import Personas, sign_in
+from tests.referrals import flow
 from tests.urls import Pattern, all_patterns
 
 OK, SIGN_IN, NOT_FOUND, NOT_ALLOWED, ADMIN = "ok", "sign-in", "404", "405", "admin"
@@ -114,6 +115,29 @@ BELFAST_MANAGERS = ["belfast_chair"]
 PANEL_MEMBERS = ["belfast_member", "belfast_chair", "western_member"]
 SBNI_STAFF = ["sbni_officer", "cmr_panel_chair", "sbni_chair"]
 BELFAST_MEMBERS = ["belfast_member", "belfast_chair"]
+MEETING_RUNNERS = ["sbni_officer", "cmr_panel_chair"]
+
+
+def item_url(rest: str) -> Callable[[Personas, Referral], str]:
+    """A URL about a referral on the agenda of a CMR Panel meeting held today."""
+
+    def build(people: Personas, draft: Referral) -> str:
+        item = flow.on_agenda(people)
+        return f"/referrals/meetings/{item.meeting.uuid}/{rest.format(item=item.uuid)}"
+
+    return build
+
+
+def decided_url(rest: str) -> Callable[[Personas, Referral], str]:
+    def build(people: Personas, draft: Referral) -> str:
+        return f"/referrals/{flow.decided(people).referral.uuid}/{rest}"
+
+    return build
+
+
+def recommended_url(people: Personas, draft: Referral) -> str:
+    return f"/referrals/{flow.recommended(people).item.referral.uuid}/decide/"
+
 
 EXPECTATIONS: dict[str, Expect] = {
     "home": Expect(signed_in(OK, NOT_ALLOWED)),
@@ -212,6 +236,41 @@ EXPECTATIONS: dict[str, Expect] = {
         only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=referral_url("history/"),
     ),
+    "referrals:meetings": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED))
+    ),
+    "referrals:schedule_meeting": Expect(only(MEETING_RUNNERS, OK, OK)),
+    "referrals:meeting": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)), url=item_url("")
+    ),
+    "referrals:edit_meeting": Expect(only(MEETING_RUNNERS, OK, OK), url=item_url("edit/")),
+    "referrals:attendance": Expect(only(MEETING_RUNNERS, OK, OK), url=item_url("attendance/")),
+    "referrals:add_item": Expect(only(MEETING_RUNNERS, OK, OK), url=item_url("agenda/add/")),
+    "referrals:agenda_item": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=item_url("agenda/{item}/"),
+    ),
+    "referrals:remove_item": Expect(
+        only(MEETING_RUNNERS, NOT_ALLOWED, OK, others=(NOT_ALLOWED, NOT_FOUND)),
+        url=item_url("agenda/{item}/remove/"),
+    ),
+    "referrals:declare": Expect(
+        only(MEETING_RUNNERS, OK, OK), url=item_url("agenda/{item}/declare/")
+    ),
+    "referrals:recommend": Expect(
+        only(MEETING_RUNNERS, OK, OK), url=item_url("agenda/{item}/recommend/")
+    ),
+    "referrals:decision": Expect(
+        only([*BELFAST_MEMBERS, *SBNI_STAFF], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=decided_url("decision/"),
+        note="a decided referral: its panel and the SBNI",
+    ),
+    "reviews:decide": Expect(
+        only(["sbni_chair"], OK, OK),
+        url=recommended_url,
+        note="a recommended referral: the SBNI Chair only",
+    ),
+    "reviews:amend": Expect(only(["sbni_chair"], OK, OK), url=decided_url("decision/amend/")),
 }
 # The admin site, for system administrators only; anyone else signed in finds nothing.
 ADMIN_SITE = Expect(only(["admin"], ADMIN, ADMIN))

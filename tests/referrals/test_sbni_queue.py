@@ -10,6 +10,7 @@ from cmr_portal.audit.models import AuditEvent
 from cmr_portal.notifications.models import Notification
 from referrals import deadlines, services
 from referrals.models import Referral, Timescale
+from referrals.workflow import ReferralError
 from tests.conftest import Personas, sign_in
 from tests.referrals.test_referral_services import ready_to_send
 
@@ -21,8 +22,7 @@ def sent(personas: Personas, on: str | None = None) -> Referral:
     if on is not None:
         moment = datetime.datetime.fromisoformat(f"{on}T10:00:00+00:00")
         Referral.objects.filter(pk=referral.pk).update(submitted_at=moment)
-        referral.refresh_from_db()
-    return referral
+    return Referral.objects.with_clock().get(pk=referral.pk)
 
 
 def test_acknowledging_tells_the_panel_and_moves_the_deadline_on(personas: Personas) -> None:
@@ -36,7 +36,7 @@ def test_acknowledging_tells_the_panel_and_moves_the_deadline_on(personas: Perso
     assert first.working_days_left == 1
 
     services.acknowledge_referral(referral, by=personas.sbni_officer)
-    referral.refresh_from_db()
+    referral = Referral.objects.with_clock().get(pk=referral.pk)
     after = deadlines.next_deadline(referral, targets, today=datetime.date(2026, 9, 1))
     assert after is not None
     assert after.step == Timescale.Step.CMR_PANEL
@@ -66,10 +66,10 @@ def test_every_timescale_starts_as_a_placeholder(db: None) -> None:
 def test_only_an_sbni_officer_acknowledges_and_only_once(personas: Personas) -> None:
     referral = sent(personas)
     for someone in (personas.belfast_chair, personas.sbni_chair, personas.western_member):
-        with pytest.raises(services.ReferralError):
+        with pytest.raises(ReferralError):
             services.acknowledge_referral(referral, by=someone)
     services.acknowledge_referral(referral, by=personas.sbni_officer)
-    with pytest.raises(services.ReferralError, match="already been acknowledged"):
+    with pytest.raises(ReferralError, match="already been acknowledged"):
         services.acknowledge_referral(referral, by=personas.sbni_officer)
 
 
