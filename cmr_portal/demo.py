@@ -11,6 +11,7 @@ from django.utils import timezone
 from panels import services
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.security import DEMO_EMAIL_DOMAIN
+from referrals import consideration
 from referrals import services as referral_services
 from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 
@@ -163,7 +164,9 @@ DEMO_TRUST_REFERENCE = "DEMO (fictional)"
 
 
 def load_demo_referrals() -> None:
-    """Two fictional Belfast referrals, once: a draft half done, and one sent to the SBNI."""
+    """Two fictional Belfast referrals, once: a draft half done, and one sent to the SBNI,
+    acknowledged and on the agenda of a CMR Panel meeting held today, ready for its
+    recommendation."""
     if Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE).exists():
         return
     member = User.objects.get(email=f"belfast.member@{DEMO_EMAIL_DOMAIN}")
@@ -219,3 +222,9 @@ def load_demo_referrals() -> None:
         by=member,
     )
     referral_services.submit_referral(sent, by=member)
+    officer = User.objects.get(email=f"sbni.officer@{DEMO_EMAIL_DOMAIN}")
+    referral_services.acknowledge_referral(sent, by=officer)
+    meeting = consideration.schedule_meeting(
+        date=today, place="SBNI offices, demonstration room (fictional)", by=officer
+    )
+    consideration.add_to_agenda(meeting, sent, by=officer)

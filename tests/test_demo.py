@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from cmr_portal.demo import DEMO_TRUST_REFERENCE, PERSONAS
 from panels.models import User
 from panels.security import DEMO_EMAIL_DOMAIN
-from referrals.models import Referral
+from referrals.models import Meeting, Referral
 from tests.conftest import sign_in
 
 
@@ -25,7 +25,11 @@ def test_demo_data_loads_twice_without_duplicates(capsys: pytest.CaptureFixture[
     for persona in PERSONAS:
         assert persona.email in printed
     demo_referrals = Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE)
-    assert sorted(demo_referrals.values_list("status", flat=True)) == ["draft", "submitted"]
+    assert sorted(demo_referrals.values_list("status", flat=True)) == [
+        "draft",
+        "under_consideration",
+    ]
+    assert Meeting.objects.get().items.get().referral.child_initials == "MK"
 
 
 @pytest.mark.django_db
