@@ -32,9 +32,15 @@ from referrals.models import (
     Referral,
 )
 from referrals.services import panel_members, sbni_officers
-from referrals.workflow import ReferralError, StaleForm, begin, move, runs_meetings
+from referrals.workflow import ReferralError, begin, move, runs_meetings
 
 CMR_PANEL_ROLES = (SbniRole.CMR_PANEL_MEMBER, SbniRole.CMR_PANEL_CHAIR)
+# Audit events on a referral about the CMR Panel's work, which the referring panel does not see.
+DELIBERATIONS = (
+    "referral.interest_declared",
+    "referral.agenda_item_viewed",
+    "referral.recommended",
+)
 
 
 def cmr_panel_members() -> QuerySet[User]:
@@ -192,7 +198,8 @@ def add_to_agenda(
 @transaction.atomic
 def remove_from_agenda(item: AgendaItem, *, by: User, request: HttpRequest | None = None) -> None:
     """Take a referral off an agenda before the Panel recommends; with no other meeting to go
-    to, it returns to the SBNI's list of referrals to place."""
+    to, it returns to the SBNI's list of referrals to place. A withdrawn referral stays
+    withdrawn."""
     referral = begin(item.referral, "remove_from_agenda", by=by)
     item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     if Recommendation.objects.filter(item=item).exists():
@@ -202,7 +209,13 @@ def remove_from_agenda(item: AgendaItem, *, by: User, request: HttpRequest | Non
     meeting = item.meeting
     item.delete()
     others = referral.agenda_items.filter(recommendation__isnull=True).exists()
-    target = Referral.Status.UNDER_CONSIDERATION if others else Referral.Status.SUBMITTED
+    target = (
+        referral.status
+        if referral.status == Referral.Status.WITHDRAWN
+        else Referral.Status.UNDER_CONSIDERATION
+        if others
+        else Referral.Status.SUBMITTED
+    )
     record(
         "referral.removed_from_agenda",
         actor=by,
@@ -233,6 +246,10 @@ def record_attendance(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.date > timezone.localdate():
         raise ReferralError("Attendance can be recorded once the meeting has taken place.")
+    if Recommendation.objects.filter(item__meeting=meeting).exists():
+        raise ReferralError(
+            "The meeting has made recommendations: its attendance stays as it was recorded."
+        )
     chairs = set(
         User.objects.filter(groups__name=SbniRole.CMR_PANEL_CHAIR).values_list("pk", flat=True)
     )
@@ -273,7 +290,15 @@ def declare_interest(
     request: HttpRequest | None = None,
 ) -> Declaration:
     _require_secretariat(by)
-    item = AgendaItem.objects.select_related("referral", "meeting").get(pk=item.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=item.referral_id)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
+    )
+    if (
+        Recommendation.objects.filter(item=item).exists()
+        or referral.status != Referral.Status.UNDER_CONSIDERATION
+    ):
+        raise ReferralError("Declarations can be recorded only before the recommendation.")
     if not cmr_panel_members().filter(pk=member.pk).exists():
         raise ReferralError("Select a member of the CMR Panel.")
     declaration = Declaration.objects.create(
@@ -282,8 +307,8 @@ def declare_interest(
     record(
         "referral.interest_declared",
         actor=by,
-        target=item.referral,
-        summary=f"{member.full_name} declared an interest in referral {item.referral.reference} "
+        target=referral,
+        summary=f"{member.full_name} declared an interest in referral {referral.reference} "
         f"at the {item.meeting}",
         changes={"member": member.email, "took_part": took_part},
         request=request,
@@ -302,14 +327,14 @@ def recommend(
 ) -> Recommendation:
     """The CMR Panel's recommendation on one referral at a meeting that has taken place."""
     referral = begin(item.referral, "recommend", by=by, seen=seen)
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    meeting = item.meeting
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     if meeting.date > timezone.localdate():
         raise ReferralError("A recommendation can be recorded once the meeting has taken place.")
     if meeting.is_quorate is None:
         raise ReferralError("Record who attended the meeting before its recommendations.")
     if Recommendation.objects.filter(item=item).exists():
-        raise StaleForm(referral)
+        raise ReferralError("The CMR Panel's recommendation at this meeting is already recorded.")
     recommendation = Recommendation.objects.create(item=item, recorded_by=by, **values)
     record(
         "referral.recommended",

@@ -6,7 +6,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cmr_portal.forms import GovukFormMixin, govuk_helper
 from panels.models import User
@@ -14,6 +14,7 @@ from referrals.consideration import DecisionValues
 from referrals.forms import REGULATION_17_LIMBS, GovukDateField
 from referrals.models import (
     Attendance,
+    Decision,
     LearningRoute,
     Outcome,
     Recommendation,
@@ -49,6 +50,15 @@ def learning_route_field() -> forms.ModelChoiceField:  # type: ignore[type-arg]
         required=False,
         empty_label="None",
     )
+
+
+def offer_route(form: forms.BaseForm, kept: LearningRoute | None) -> None:
+    """Offer a retired route too where the record holds it, so that saving never drops it."""
+    if kept is not None:
+        field = form.fields["learning_route"]
+        field.queryset = LearningRoute.objects.filter(  # type: ignore[attr-defined]
+            Q(active=True) | Q(pk=kept.pk)
+        )
 
 
 class OutcomeMixin:
@@ -208,7 +218,7 @@ class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type
             "dissent",
         ]
         widgets = dict.fromkeys(
-            ["harm", "abuse", "register", "looked_after", "concerns", "learning"],
+            ["harm", "abuse", "register", "looked_after", "concerns", "learning", "outcome"],
             forms.RadioSelect,
         )
         labels = {
@@ -229,7 +239,6 @@ class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type
             )
         outcome = self.fields["outcome"]
         outcome.label = "What does the CMR Panel recommend?"
-        outcome.widget = forms.RadioSelect(choices=Outcome.choices)
         outcome.error_messages["required"] = "Select what the CMR Panel recommends"
         self.fields["dissent"].help_text = "Who disagreed, and why. Up to 2,000 characters."
         self.helper = govuk_helper(
@@ -238,7 +247,8 @@ class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type
                     Field.radios(limb.removeprefix("reg17_"), legend_size=Size.SMALL, inline=True)
                     for limb, _, _ in REGULATION_17_LIMBS
                 ),
-                legend="Regulation 17",
+                legend="Regulation 17: the CMR Panel's view",
+                legend_size=Size.MEDIUM,
             ),
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field.select("learning_route"),
@@ -257,8 +267,15 @@ class DecisionForm(OutcomeMixin, GovukFormMixin, forms.Form):
     )
     learning_route = learning_route_field()
     reasons = long_text("Your reasons", 5000, required="Enter the reasons for your decision")
+    amendment_reason = long_text(
+        "Why is the decision amended?",
+        2000,
+        required="Enter the reason for the amendment",
+        name="The reason for the amendment",
+    )
 
-    def __init__(self, *args: Any, amending: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, amending: Decision | None = None, **kwargs: Any) -> None:
+        """``amending``: the current decision, when the form amends it."""
         super().__init__(*args, **kwargs)
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
@@ -266,13 +283,9 @@ class DecisionForm(OutcomeMixin, GovukFormMixin, forms.Form):
             outcome.choices = [
                 choice for choice in Outcome.choices if choice[0] != Outcome.MORE_INFORMATION
             ]
-            self.fields["amendment_reason"] = long_text(
-                "Why is the decision amended?",
-                2000,
-                required="Enter the reason for the amendment",
-                name="The reason for the amendment",
-            )
+            offer_route(self, amending.learning_route)
         else:
+            del self.fields["amendment_reason"]
             outcome.help_text = (
                 "More information sends the referral back to the SBNI officers; say in your "
                 "reasons what is needed."

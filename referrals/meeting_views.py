@@ -25,7 +25,7 @@ from referrals.consideration_forms import (
 )
 from referrals.models import AgendaItem, Meeting, Recommendation, Referral
 from referrals.views import SBNI_ROLES
-from referrals.workflow import ReferralError, runs_meetings
+from referrals.workflow import ReferralError, allowed, runs_meetings
 
 
 def sees_meetings(request: HttpRequest) -> None:
@@ -231,7 +231,9 @@ def agenda_item(request: HttpRequest, meeting_uuid: str, item_uuid: str) -> Http
     recommendation = (
         Recommendation.objects.filter(item=item).select_related("learning_route").first()
     )
-    runs = runs_meetings(user)
+    declarations = list(item.declarations.select_related("member"))
+    open_item = runs_meetings(user) and recommendation is None
+    considered = item.referral.status == Referral.Status.UNDER_CONSIDERATION
     return render(
         request,
         "referrals/agenda_item.html",
@@ -239,12 +241,11 @@ def agenda_item(request: HttpRequest, meeting_uuid: str, item_uuid: str) -> Http
             "meeting": meeting,
             "item": item,
             "is_late": consideration.is_late_business(item),
-            "declarations": item.declarations.select_related("member"),
+            "declarations": declarations,
             "recommendation": recommendation,
-            "can_change": runs and recommendation is None,
-            "can_recommend": runs
-            and recommendation is None
-            and item.referral.status == Referral.Status.UNDER_CONSIDERATION,
+            "can_declare": open_item and considered,
+            "can_recommend": open_item and considered,
+            "can_remove": open_item and not declarations,
         },
     )
 
@@ -276,6 +277,12 @@ def recommend(request: HttpRequest, meeting_uuid: str, item_uuid: str) -> HttpRe
     runs_meetings_or_404(request)
     item = get_item_for(meeting, item_uuid)
     referral = item.referral
+    if request.method == "GET" and (
+        Recommendation.objects.filter(item=item).exists()
+        or not allowed(referral, "recommend", signed_in_user(request))
+    ):
+        messages.info(request, "There is no recommendation to record on this item now.")
+        return redirect("referrals:agenda_item", meeting.uuid, item.uuid)
     form = RecommendationForm(posted(request), referral=referral)
     if request.method == "POST" and form.is_valid():
         try:

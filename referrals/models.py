@@ -169,7 +169,11 @@ class Referral(models.Model):
 
     @property
     def current_decision(self) -> "Decision | None":
-        return self.decisions.filter(is_current=True).select_related("learning_route").first()
+        return (
+            self.decisions.filter(is_current=True)
+            .select_related("learning_route", "amends", "decided_by")
+            .first()
+        )
 
 
 class Timescale(models.Model):

@@ -21,7 +21,7 @@ from cmr_portal.forms import posted
 from cmr_portal.working_days import add_working_days
 from panels.models import Membership, Panel, SbniRole
 from panels.views import signed_in_user
-from referrals import deadlines, services
+from referrals import consideration, deadlines, services
 from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
@@ -455,12 +455,15 @@ def download_document(request: HttpRequest, referral_uuid: str, document_uuid: s
 @require_GET
 def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     referral = get_referral_for(request, referral_uuid)
+    user = signed_in_user(request)
     events = AuditEvent.objects.filter(
         target_type=referral._meta.label_lower, target_id=str(referral.pk)
     ).select_related("actor")
+    if not user.has_sbni_role(*SBNI_ROLES):
+        events = events.exclude(action__in=consideration.DELIBERATIONS)
     record(
         "referral.history_viewed",
-        actor=signed_in_user(request),
+        actor=user,
         target=referral,
         summary=f"Viewed the history of referral {referral.reference}",
         request=request,
@@ -631,6 +634,7 @@ def decision_letter(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "decision": decision,
             "earlier": referral.decisions.filter(is_current=False)
             .exclude(outcome=Outcome.MORE_INFORMATION)
+            .select_related("learning_route")
             .order_by("-decided_at"),
             "chair": chair.user if chair else None,
         },

@@ -115,7 +115,7 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "remove_from_agenda": Transition(
         "take the referral off the agenda",
-        frozenset({Status.UNDER_CONSIDERATION}),
+        frozenset({Status.UNDER_CONSIDERATION, Status.WITHDRAWN}),
         None,
         meeting_secretariat,
         "Only an SBNI officer or the CMR Panel chair can change an agenda.",

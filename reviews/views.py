@@ -36,7 +36,11 @@ def decided(request: HttpRequest, decision: Decision) -> None:
 def decide(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     referral, user = chair_only(request, referral_uuid)
     if request.method == "GET" and not allowed(referral, "decide", user):
-        messages.info(request, "No recommendation on this referral is waiting for a decision.")
+        messages.info(
+            request,
+            "There is nothing to decide now. The referral's status is: "
+            f"{referral.get_status_display().lower()}.",
+        )
         return redirect("referrals:overview", referral.uuid)
     form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -78,7 +82,7 @@ def amend(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         "learning_route": current.learning_route,
         "reasons": current.reasons,
     }
-    form = DecisionForm(posted(request), initial=initial, amending=True)
+    form = DecisionForm(posted(request), initial=initial, amending=current)
     if request.method == "POST" and form.is_valid():
         try:
             amended = services.amend(

@@ -70,6 +70,7 @@ def test_a_referral_goes_from_sent_to_decided_in_the_browser(personas: Personas)
     )
     form = page(chair, f"{item_url}recommend/")
     assert 'name="seen" value="under_consideration"' in form
+    assert "---------" not in form  # no empty radio button for the outcome
     # The panel's answers are filled in.
     assert re.search(r'name="harm"[^>]*value="yes"\s*checked', form)
     response = chair.post(

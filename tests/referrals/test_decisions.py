@@ -1,10 +1,12 @@
 """The CMR Panel's recommendation and the SBNI Chair's decision: final once recorded, amended
 only with a reason, and a review opened when a CMR is required (one open review per referral)."""
 
+import re
 import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.notifications.models import Notification
@@ -14,7 +16,7 @@ from referrals.models import Decision, LearningRoute, Outcome, Referral
 from referrals.workflow import ReferralError
 from reviews import services as reviews
 from reviews.models import Review
-from tests.conftest import Personas
+from tests.conftest import Personas, sign_in
 from tests.referrals import flow
 
 
@@ -238,3 +240,21 @@ def test_two_chairs_deciding_at_once_record_one_decision(personas: Personas) -> 
     assert Decision.objects.filter(referral=referral).count() == 1
     decided = Decision.objects.get(referral=referral)
     assert Review.objects.filter(referral=referral).count() == (1 if decided.requires_cmr else 0)
+
+
+def test_an_amendment_keeps_a_retired_learning_route_on_offer(personas: Personas) -> None:
+    referral = flow.recommended(personas).item.referral
+    route = LearningRoute.objects.get(name="Thematic review")
+    reviews.decide(
+        referral,
+        DecisionValues(Outcome.NOT_REQUIRED, "Fictional.", route),
+        by=personas.sbni_chair,
+    )
+    LearningRoute.objects.filter(pk=route.pk).update(active=False)
+    body = (
+        sign_in(Client(), personas.sbni_chair)
+        .get(f"/referrals/{referral.uuid}/decision/amend/")
+        .content.decode()
+    )
+    assert re.search(rf'<option value="{route.pk}"\s+selected>Thematic review</option>', body)
+    assert not re.search(r"\smaxlength=", body)  # the browser never cuts the text short

@@ -11,7 +11,7 @@ from pytest_django.fixtures import Settings
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.notifications.models import Notification
 from panels.models import SbniRole, User
-from referrals import consideration
+from referrals import consideration, services
 from referrals.models import AgendaItem, Meeting, Referral
 from referrals.workflow import ReferralError
 from tests.conftest import Personas, make_persona, sign_in, with_role
@@ -199,3 +199,60 @@ def test_giving_notice_tells_the_cmr_panel(personas: Personas) -> None:
     ).exists()
     with pytest.raises(ReferralError, match="Only an SBNI officer or the CMR Panel chair"):
         consideration.update_meeting(meeting, {"place": "Elsewhere"}, by=personas.sbni_chair)
+
+
+def test_after_a_recommendation_attendance_and_declarations_stay_as_recorded(
+    personas: Personas,
+) -> None:
+    recommendation = flow.recommended(personas)
+    item = recommendation.item
+    with pytest.raises(ReferralError, match="attendance stays as it was recorded"):
+        consideration.record_attendance(
+            item.meeting, {personas.cmr_panel_chair: "absent"}, by=personas.sbni_officer
+        )
+    with pytest.raises(ReferralError, match="only before the recommendation"):
+        consideration.declare_interest(
+            item,
+            member=personas.cmr_panel_chair,
+            interest="Fictional",
+            took_part=True,
+            by=personas.sbni_officer,
+        )
+    Referral.objects.filter(pk=item.referral_id).update(status=Referral.Status.UNDER_CONSIDERATION)
+    with pytest.raises(ReferralError, match="already recorded"):
+        consideration.recommend(item, flow.recommendation_values(), by=personas.sbni_officer)
+
+
+def test_a_withdrawn_referral_can_be_taken_off_an_agenda_and_stays_withdrawn(
+    personas: Personas,
+) -> None:
+    item = flow.on_agenda(personas)
+    services.withdraw_referral(item.referral, reason="Fictional", by=personas.belfast_chair)
+    client = sign_in(Client(), personas.sbni_officer)
+    url = f"/referrals/meetings/{item.meeting.uuid}/agenda/{item.uuid}/"
+    assert "The panel withdrew this referral" in client.get(url).content.decode()
+    assert client.post(f"{url}remove/").status_code == 302
+    assert not AgendaItem.objects.exists()
+    assert Referral.objects.get(pk=item.referral_id).status == Referral.Status.WITHDRAWN
+
+
+def test_the_referring_panel_never_sees_the_panels_deliberations_in_the_history(
+    personas: Personas,
+) -> None:
+    item = flow.on_agenda(personas)
+    flow.everyone_present(item.meeting, personas)
+    consideration.declare_interest(
+        item,
+        member=personas.cmr_panel_chair,
+        interest="Fictional",
+        took_part=True,
+        by=personas.sbni_officer,
+    )
+    consideration.recommend(item, flow.recommendation_values(), by=personas.sbni_officer)
+    url = f"/referrals/{item.referral.uuid}/history/"
+    panel = sign_in(Client(), personas.belfast_member).get(url).content.decode()
+    sbni = sign_in(Client(), personas.sbni_officer).get(url).content.decode()
+    for deliberation in ("declared an interest", "The CMR Panel recommended"):
+        assert deliberation not in panel
+        assert deliberation in sbni
+    assert "Put referral" in panel  # the panel was told of the meeting anyway

@@ -28,7 +28,7 @@ ALLOWED_FROM: dict[str, set[str]] = {
     "request_information": {S.SUBMITTED, S.UNDER_CONSIDERATION, S.RECOMMENDED},
     "answer_information": {S.INFORMATION_REQUESTED},
     "add_to_agenda": {S.SUBMITTED, S.UNDER_CONSIDERATION},
-    "remove_from_agenda": {S.UNDER_CONSIDERATION},
+    "remove_from_agenda": {S.UNDER_CONSIDERATION, S.WITHDRAWN},
     "recommend": {S.UNDER_CONSIDERATION},
     "decide": {S.RECOMMENDED},
     "ask_for_more": {S.RECOMMENDED},
