@@ -1,15 +1,29 @@
-"""A Case Management Review, opened when the SBNI Chair decides that one is required.
+"""A Case Management Review: opened when the SBNI Chair decides that one is required, run by its
+review team in the workspace, approved, followed up until practice has changed, then closed."""
 
-The review workspace issue fills it in; here it holds what the decision settles.
-"""
-
+import datetime
 import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from panels.models import User
+from cmr_portal.documents.models import Document
+from panels.models import Agency, User
 from referrals.models import Decision, Referral
+
+
+class LearningTheme(models.Model):
+    """A theme of learning, applied to reviews and findings. Editable; retire, never delete."""
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Review(models.Model):
@@ -21,12 +35,21 @@ class Review(models.Model):
         ROUTE_17_2 = "17(2)", "17(2)"
         ROUTE_17_3 = "17(3)", "17(3)"
 
+    class Stage(models.TextChoices):
+        DRAFTING = "drafting", "Being drafted"
+        PANEL_SCRUTINY = "panel_scrutiny", "With the CMR Panel chair"
+        CHAIR_APPROVAL = "chair_approval", "With the SBNI Chair"
+        FOLLOW_UP = "follow_up", "Approved: following up the actions"
+        CLOSED = "closed", "Closed"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=30, unique=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reviews")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reviews")
     route = models.CharField(max_length=10, choices=Route.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DRAFTING)
+    themes = models.ManyToManyField(LearningTheme, blank=True, related_name="reviews")
     opened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -41,6 +64,323 @@ class Review(models.Model):
                 name="one_open_review_per_referral",
             )
         ]
+        permissions = [
+            ("see_review", "See the review's records and drafts"),
+            ("draft_review", "Draft the review"),
+            ("lead_review", "Lead the review"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ReviewMember(models.Model):
+    """Someone appointed to a review's team, with object permissions on that review only."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Independent chair or lead reviewer"
+        REVIEWER = "reviewer", "Review team member"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="review_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    appointed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    appointed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="once_per_review_team"),
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(role="lead"), name="one_lead_per_review"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+# The purposes of a CMR, from the guide: the terms of reference say which this review serves.
+PURPOSES = [
+    ("strengthen", "Strengthen the child protection system"),
+    ("systems", "Examine organisational systems and processes"),
+    ("facts", "Establish the facts"),
+    ("worked_well", "Identify what worked well"),
+    ("learning", "Support continuous learning"),
+    (
+        "lessons",
+        "Decide whether there are lessons, especially about how professionals work together",
+    ),
+    ("actions", "Establish what the lessons are, what action will be taken and what should change"),
+]
+
+
+class TermsOfReference(models.Model):
+    """One version of a review's terms of reference; a change saves a new version."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="terms")
+    version = models.PositiveIntegerField()
+    period_from = models.DateField()
+    period_to = models.DateField()
+    lines_of_enquiry = models.TextField(max_length=5000)
+    purposes = models.JSONField(default=list)
+    agencies = models.ManyToManyField(Agency, related_name="+")
+    agreed_on = models.DateField(null=True, blank=True)
+    saved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "version"], name="one_terms_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Terms of reference of {self.review}, version {self.version}"
+
+
+class AgencyReport(models.Model):
+    """A request to one agency for its report and chronology, and what it sent."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        RECEIVED = "received", "Received"
+        ACCEPTED = "accepted", "Accepted"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="agency_reports")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agency_reports")
+    asked = models.TextField(max_length=2000)
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    report = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chronology = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "agency"], name="one_request_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} report for {self.review}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.REQUESTED and self.due_date < timezone.localdate()
+
+
+class ChronologyEntry(models.Model):
+    """One event in the integrated chronology, from any agency."""
+
+    class Significance(models.TextChoices):
+        KEY = "key", "Key event"
+        RELEVANT = "relevant", "Relevant"
+        CONTEXT = "context", "Context"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="chronology")
+    date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    event = models.TextField(max_length=2000)
+    source = models.CharField("source document", max_length=200, blank=True)
+    significance = models.CharField(max_length=10, choices=Significance.choices)
+    notes = models.TextField(max_length=2000, blank=True)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "end_date", "id"]
+        indexes = [models.Index(fields=["review", "date", "id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="chronology_range_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.event[:40]}"
+
+
+class FindingSection(models.Model):
+    """The findings on one question of the guide, drafted online by the team."""
+
+    class Key(models.TextChoices):
+        WHAT_HAPPENED = "what_happened", "What happened?"
+        PREVENTION = "prevention", "What could have been done to prevent the abuse or neglect?"
+        TYPICALITY = (
+            "typicality",
+            ("Is there typicality in the contextual factors and in the agencies' responses?"),
+        )
+        CHANGES = (
+            "changes",
+            ("What changes to the way agencies operate could help prevent abuse or neglect?"),
+        )
+        PRACTICE_CHANGED = (
+            "practice_changed",
+            ("Have agencies changed their practice as a result of the learning?"),
+        )
+        WORKED_WELL = "worked_well", "What worked well?"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=20, choices=Key.choices)
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    themes = models.ManyToManyField(LearningTheme, blank=True, related_name="sections")
+    updated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "key"], name="one_section_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_key_display())
+
+
+class FindingVersion(models.Model):
+    """A saved state of a section. Autosaves by one person close together share a version."""
+
+    section = models.ForeignKey(FindingSection, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section}, version {self.number}"
+
+
+class SectionComment(models.Model):
+    section = models.ForeignKey(FindingSection, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.section}"
+
+
+class ReviewRecommendation(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveIntegerField()
+    text = models.TextField(max_length=2000)
+    findings = models.ManyToManyField(FindingSection, blank=True, related_name="recommendations")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="one_recommendation_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}"
+
+
+class Action(models.Model):
+    """What an agency will do for a recommendation, followed until SBNI staff verify it."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        COMPLETED = "completed", "Completed"
+        VERIFIED = "verified", "Verified"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recommendation = models.ForeignKey(
+        ReviewRecommendation, on_delete=models.CASCADE, related_name="actions"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    owner = models.CharField(max_length=150, help_text="The post that owns the action.")
+    description = models.TextField(max_length=2000)
+    due_date = models.DateField()
+    measure = models.TextField("measure of success", max_length=1000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    verified_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.description[:40]}"
+
+    def state(self, today: datetime.date | None = None) -> tuple[str, str]:
+        """The status to show and its colour: overdue (red) is derived from the due date."""
+        today = today or timezone.localdate()
+        finished = self.status in (self.Status.COMPLETED, self.Status.VERIFIED)
+        if not finished and self.due_date < today:
+            return "Overdue", "red"
+        colour = {
+            self.Status.NOT_STARTED: "grey",
+            self.Status.ON_TRACK: "green",
+            self.Status.AT_RISK: "yellow",
+            self.Status.COMPLETED: "blue",
+            self.Status.VERIFIED: "green",
+        }[self.Status(self.status)]
+        return str(self.get_status_display()), colour
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=20, choices=Action.Status.choices)
+    note = models.TextField(max_length=2000)
+    evidence = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Update on {self.action}"
+
+
+class StageChange(models.Model):
+    """A step of approval or closure, with the comments given (a return says what to change)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Review.Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Review.Stage.choices)
+    comments = models.TextField(max_length=5000, blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.from_stage} to {self.to_stage}"

@@ -1,21 +1,42 @@
-"""Opening and closing reviews. The reviews app owns the step from decision to review: it records
-the SBNI Chair's decision through the referrals app and opens the review in the same transaction.
+"""Every change to a review: one function each, with its audit event.
+
+The reviews app owns the step from decision to review: it records the SBNI Chair's decision through
+the referrals app and opens the review in the same transaction.
 """
 
-from django.db import IntegrityError, transaction
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
 
 from cmr_portal.audit.services import record
+from cmr_portal.documents.services import store_upload
 from cmr_portal.notifications.services import notify
-from panels.models import User
+from panels.models import Agency, SbniRole, User
 from referrals import consideration
 from referrals.consideration import DecisionValues
 from referrals.models import Decision, Outcome, Referral
 from referrals.services import sbni_officers
 from referrals.workflow import ReferralError
-from reviews.models import Review
+from reviews.models import (
+    Action,
+    ActionUpdate,
+    AgencyReport,
+    ChronologyEntry,
+    FindingSection,
+    Review,
+    ReviewMember,
+    ReviewRecommendation,
+    StageChange,
+    TermsOfReference,
+)
 
 ROUTES = {Outcome.CMR_17_2: Review.Route.ROUTE_17_2, Outcome.CMR_17_3: Review.Route.ROUTE_17_3}
 
@@ -43,6 +64,9 @@ def open_review(decision: Decision, *, by: User, request: HttpRequest | None = N
         raise ReferralError(f"A review is already open for referral {referral.reference}.") from (
             clash
         )
+    FindingSection.objects.bulk_create(
+        FindingSection(review=review, key=key) for key in FindingSection.Key
+    )
     record(
         "review.opened",
         actor=by,
@@ -121,3 +145,516 @@ def amend(
         request=request,
     )
     return amended
+
+
+class ReviewError(ReferralError):
+    """A change to a review that cannot be made now; the message says why."""
+
+
+SBNI_ROLES = (
+    SbniRole.SBNI_OFFICER,
+    SbniRole.CMR_PANEL_MEMBER,
+    SbniRole.CMR_PANEL_CHAIR,
+    SbniRole.SBNI_CHAIR,
+)
+ROLE_PERMISSIONS = {
+    ReviewMember.Role.LEAD: ["see_review", "draft_review", "lead_review"],
+    ReviewMember.Role.REVIEWER: ["see_review", "draft_review"],
+}
+
+
+def can_see(user: User, review: Review) -> bool:
+    """The review's records and drafts: SBNI staff, the CMR Panel and the review team."""
+    return user.has_sbni_role(*SBNI_ROLES) or user.has_perm("reviews.see_review", review)
+
+
+def can_draft(user: User, review: Review) -> bool:
+    return review.stage == Review.Stage.DRAFTING and user.has_perm("reviews.draft_review", review)
+
+
+def leads(user: User, review: Review) -> bool:
+    return user.has_perm("reviews.lead_review", review)
+
+
+def _audit(
+    action: str, review: Review, by: User, summary: str, request: HttpRequest | None, **changes: Any
+) -> None:
+    record(
+        f"review.{action}",
+        actor=by,
+        target=review,
+        summary=f"{summary} ({review.reference})",
+        changes=changes or None,
+        request=request,
+    )
+
+
+def _locked(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+def _drafting(review: Review, by: User) -> Review:
+    review = _locked(review)
+    if not by.has_perm("reviews.draft_review", review):
+        raise ReviewError("Only the review team can change the review.")
+    if review.stage != Review.Stage.DRAFTING:
+        raise ReviewError(
+            f"The review can be changed only while it is being drafted. It is now: "
+            f"{review.get_stage_display().lower()}."
+        )
+    return review
+
+
+def _leading(review: Review, by: User) -> Review:
+    review = _drafting(review, by)
+    if not leads(by, review):
+        raise ReviewError("Only the review's lead reviewer can do this.")
+    return review
+
+
+@transaction.atomic
+def appoint(
+    review: Review, user: User, role: str, *, by: User, request: HttpRequest | None = None
+) -> ReviewMember:
+    """SBNI officers appoint the team; each member gets permissions on this review only."""
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReviewError("Only an SBNI officer can appoint the review team.")
+    review = _locked(review)
+    if review.status != Review.Status.OPEN:
+        raise ReviewError("The review is closed.")
+    if review.team.filter(user=user).exists():
+        raise ReviewError(f"{user.full_name} is already on the review team.")
+    if role == ReviewMember.Role.LEAD and review.team.filter(role=role).exists():
+        raise ReviewError("The review has a lead reviewer. Remove them first.")
+    member = ReviewMember.objects.create(review=review, user=user, role=role, appointed_by=by)
+    for permission in ROLE_PERMISSIONS[ReviewMember.Role(role)]:
+        assign_perm(f"reviews.{permission}", user, review)
+    _audit(
+        "member_appointed",
+        review,
+        by,
+        f"Appointed {user.full_name} as {member.get_role_display().lower()}",
+        request,
+        member=user.email,
+        role=role,
+    )
+    notify([user], message=f"You are on the team of review {review.reference}", url=_url(review))
+    return member
+
+
+@transaction.atomic
+def remove_member(member: ReviewMember, *, by: User, request: HttpRequest | None = None) -> None:
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReviewError("Only an SBNI officer can change the review team.")
+    review = _locked(member.review)
+    for permission in ROLE_PERMISSIONS[ReviewMember.Role(member.role)]:
+        remove_perm(f"reviews.{permission}", member.user, review)
+    _audit(
+        "member_removed",
+        review,
+        by,
+        f"Removed {member.user.full_name} from the review team",
+        request,
+        member=member.user.email,
+    )
+    member.delete()
+
+
+def _url(review: Review, name: str = "review") -> str:
+    return reverse(f"reviews:{name}", args=[review.uuid])
+
+
+@transaction.atomic
+def save_terms(
+    review: Review,
+    values: dict[str, Any],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> TermsOfReference:
+    """A new version of the terms of reference; the earlier ones stay."""
+    review = _leading(review, by)
+    latest = review.terms.first()
+    agencies = values.pop("agencies")
+    terms = TermsOfReference.objects.create(
+        review=review, version=(latest.version + 1 if latest else 1), saved_by=by, **values
+    )
+    terms.agencies.set(agencies)
+    _audit(
+        "terms_saved",
+        review,
+        by,
+        f"Saved version {terms.version} of the terms of reference",
+        request,
+        version=terms.version,
+        agreed_on=terms.agreed_on.isoformat() if terms.agreed_on else None,
+    )
+    return terms
+
+
+@transaction.atomic
+def request_agency_report(
+    review: Review,
+    *,
+    agency: Agency,
+    contact: User,
+    asked: str,
+    due_date: datetime.date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> AgencyReport:
+    review = _leading(review, by)
+    if contact.agency_id != agency.pk:
+        raise ReviewError(f"{contact.full_name} is not a contact of {agency}.")
+    if review.agency_reports.filter(agency=agency).exists():
+        raise ReviewError(f"{agency} has been asked already.")
+    if due_date <= timezone.localdate():
+        raise ReviewError("The report must be due after today")
+    report = AgencyReport.objects.create(
+        review=review,
+        agency=agency,
+        contact=contact,
+        asked=asked,
+        due_date=due_date,
+        requested_by=by,
+    )
+    _audit(
+        "agency_report_requested",
+        review,
+        by,
+        f"Asked {agency} for its report",
+        request,
+        agency=str(agency),
+        due_date=due_date.isoformat(),
+    )
+    notify(
+        [contact],
+        message=f"Review {review.reference} asks for your agency's report",
+        url=reverse("reviews:agency_report", args=[review.uuid, report.uuid]),
+    )
+    return report
+
+
+@transaction.atomic
+def send_agency_report(
+    report: AgencyReport,
+    *,
+    report_file: UploadedFile,
+    chronology_file: UploadedFile | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> AgencyReport:
+    """The agency contact sends the report and its chronology; the lead reviewer is told."""
+    report = AgencyReport.objects.select_for_update().select_related("review").get(pk=report.pk)
+    if report.contact_id != by.pk:
+        raise ReviewError("Only the agency's contact can send its report.")
+    if report.status == AgencyReport.Status.ACCEPTED:
+        raise ReviewError("The report has been accepted: it can no longer be replaced.")
+    report.report = store_upload(report_file, by=by)
+    if chronology_file is not None:
+        report.chronology = store_upload(chronology_file, by=by)
+    report.status = AgencyReport.Status.RECEIVED
+    report.received_at = timezone.now()
+    report.save(update_fields=["report", "chronology", "status", "received_at"])
+    _audit(
+        "agency_report_received",
+        report.review,
+        by,
+        f"{report.agency} sent its report",
+        request,
+        report=str(report.report.uuid),
+    )
+    notify(
+        [member.user for member in report.review.team.filter(role=ReviewMember.Role.LEAD)],
+        message=f"{report.agency} has sent its report for review {report.review.reference}",
+        url=reverse("reviews:agency_report", args=[report.review.uuid, report.uuid]),
+    )
+    return report
+
+
+@transaction.atomic
+def accept_agency_report(
+    report: AgencyReport, *, by: User, request: HttpRequest | None = None
+) -> AgencyReport:
+    _leading(report.review, by)
+    report = AgencyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != AgencyReport.Status.RECEIVED:
+        raise ReviewError("Only a report that has been received can be accepted.")
+    report.status = AgencyReport.Status.ACCEPTED
+    report.accepted_at = timezone.now()
+    report.save(update_fields=["status", "accepted_at"])
+    _audit("agency_report_accepted", report.review, by, f"Accepted the {report}", request)
+    return report
+
+
+@transaction.atomic
+def add_chronology_entries(
+    review: Review,
+    rows: list[dict[str, Any]],
+    *,
+    by: User,
+    source: str,
+    request: HttpRequest | None = None,
+) -> list[ChronologyEntry]:
+    """Add entries typed in or imported; each is checked by the caller's form first."""
+    review = _drafting(review, by)
+    entries = ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(review=review, added_by=by, **row) for row in rows
+    )
+    _audit(
+        "chronology_added",
+        review,
+        by,
+        f"Added {len(entries)} chronology entr{'y' if len(entries) == 1 else 'ies'} ({source})",
+        request,
+        count=len(entries),
+        source=source,
+    )
+    return entries
+
+
+@transaction.atomic
+def remove_chronology_entry(
+    entry: ChronologyEntry, *, by: User, request: HttpRequest | None = None
+) -> None:
+    review = _drafting(entry.review, by)
+    _audit(
+        "chronology_removed",
+        review,
+        by,
+        f"Removed the chronology entry of {entry.date:%d %B %Y}",
+        request,
+        event=entry.event,
+    )
+    entry.delete()
+
+
+@transaction.atomic
+def add_recommendation(
+    review: Review,
+    *,
+    text: str,
+    findings: Iterable[FindingSection],
+    by: User,
+    request: HttpRequest | None = None,
+) -> ReviewRecommendation:
+    review = _drafting(review, by)
+    last = review.recommendations.aggregate(models.Max("number"))["number__max"] or 0
+    recommendation = ReviewRecommendation.objects.create(
+        review=review, number=last + 1, text=text, created_by=by
+    )
+    recommendation.findings.set(findings)
+    _audit(
+        "recommendation_added",
+        review,
+        by,
+        f"Added recommendation {recommendation.number}",
+        request,
+        text=text,
+    )
+    return recommendation
+
+
+@transaction.atomic
+def add_action(
+    recommendation: ReviewRecommendation,
+    values: dict[str, Any],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Action:
+    review = _drafting(recommendation.review, by)
+    action = Action.objects.create(recommendation=recommendation, **values)
+    _audit(
+        "action_added",
+        review,
+        by,
+        f"Added an action for {action.agency} to recommendation {recommendation.number}",
+        request,
+        due_date=action.due_date.isoformat(),
+    )
+    return action
+
+
+def may_update_action(user: User, action: Action) -> bool:
+    review = action.recommendation.review
+    return review.stage == Review.Stage.FOLLOW_UP and (
+        user.has_perm("reviews.see_review", review)
+        or user.has_sbni_role(SbniRole.SBNI_OFFICER)
+        or user.agency_id == action.agency_id
+    )
+
+
+@transaction.atomic
+def update_action(
+    action: Action,
+    *,
+    status: str,
+    note: str,
+    evidence: UploadedFile | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> ActionUpdate:
+    """Progress on an action during follow-up, with evidence; only SBNI staff verify."""
+    action = (
+        Action.objects.select_for_update()
+        .select_related("recommendation__review")
+        .get(pk=action.pk)
+    )
+    if not may_update_action(by, action):
+        raise ReviewError("Progress is recorded during follow-up, by the team or the agency.")
+    if status == Action.Status.VERIFIED or action.status == Action.Status.VERIFIED:
+        raise ReviewError("Only an SBNI officer verifies an action, and a verified one is done.")
+    update = ActionUpdate.objects.create(
+        action=action,
+        status=status,
+        note=note,
+        evidence=store_upload(evidence, by=by) if evidence else None,
+        author=by,
+    )
+    before, action.status = action.status, status
+    action.save(update_fields=["status"])
+    _audit(
+        "action_updated",
+        action.recommendation.review,
+        by,
+        f"Updated the action for {action.agency}",
+        request,
+        status=[before, status],
+    )
+    return update
+
+
+@transaction.atomic
+def verify_action(action: Action, *, by: User, request: HttpRequest | None = None) -> Action:
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReviewError("Only an SBNI officer can verify that an action is complete.")
+    action = (
+        Action.objects.select_for_update()
+        .select_related("recommendation__review")
+        .get(pk=action.pk)
+    )
+    if action.status != Action.Status.COMPLETED:
+        raise ReviewError("An action is verified once it is reported completed.")
+    action.status = Action.Status.VERIFIED
+    action.verified_by, action.verified_at = by, timezone.now()
+    action.save(update_fields=["status", "verified_by", "verified_at"])
+    _audit(
+        "action_verified",
+        action.recommendation.review,
+        by,
+        f"Verified the action for {action.agency}",
+        request,
+    )
+    return action
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    source: str
+    target: str
+    role: SbniRole | None  # None: the review's lead reviewer
+    needs_comments: bool = False
+
+
+S = Review.Stage
+STEPS: dict[str, Step] = {
+    "submit": Step("submit the draft report", S.DRAFTING, S.PANEL_SCRUTINY, None),
+    "panel_approve": Step(
+        "approve the draft report", S.PANEL_SCRUTINY, S.CHAIR_APPROVAL, SbniRole.CMR_PANEL_CHAIR
+    ),
+    "panel_return": Step(
+        "return the draft report", S.PANEL_SCRUTINY, S.DRAFTING, SbniRole.CMR_PANEL_CHAIR, True
+    ),
+    "chair_approve": Step("approve the report", S.CHAIR_APPROVAL, S.FOLLOW_UP, SbniRole.SBNI_CHAIR),
+    "chair_return": Step(
+        "return the report", S.CHAIR_APPROVAL, S.DRAFTING, SbniRole.SBNI_CHAIR, True
+    ),
+    "close": Step("close the review", S.FOLLOW_UP, S.CLOSED, SbniRole.SBNI_OFFICER),
+}
+
+
+def may_take(step: Step, user: User, review: Review) -> bool:
+    allowed = user.has_sbni_role(step.role) if step.role else leads(user, review)
+    return allowed and review.stage == step.source
+
+
+def step_problems(name: str, review: Review) -> list[str]:
+    """What must be done before a step: the draft complete; every action verified."""
+    if name == "submit":
+        terms = review.terms.first()
+        problems = [] if terms and terms.agreed_on else ["Agree the terms of reference"]
+        empty = [
+            str(section.get_key_display())
+            for section in review.sections.all()
+            if not section.text.strip()
+        ]
+        if empty or review.sections.count() < len(FindingSection.Key):
+            problems.append("Draft the findings on every question")
+        if not review.recommendations.exists():
+            problems.append("Make at least one recommendation")
+        return problems
+    if name == "close":
+        open_actions = Action.objects.filter(recommendation__review=review).exclude(
+            status=Action.Status.VERIFIED
+        )
+        if open_actions.exists():
+            return [f"Verify every action: {open_actions.count()} not verified yet"]
+    return []
+
+
+@transaction.atomic
+def take_step(
+    review: Review,
+    name: str,
+    *,
+    comments: str = "",
+    by: User,
+    seen: str | None = None,
+    request: HttpRequest | None = None,
+) -> StageChange:
+    """Move a review through approval and closure; a return needs comments."""
+    step = STEPS[name]
+    review = _locked(review)
+    if seen is not None and review.stage != seen:
+        raise ReviewError(
+            "Someone else acted on this review while you had this page open. It is now: "
+            f"{review.get_stage_display().lower()}. Nothing has been saved."
+        )
+    if not may_take(step, by, review):
+        raise ReviewError(f"You cannot {step.label} now.")
+    if step.needs_comments and not comments.strip():
+        raise ReviewError("Say what needs to change")
+    if problems := step_problems(name, review):
+        raise ReviewError(f"Before you {step.label}: {'; '.join(problems)}.")
+    change = StageChange.objects.create(
+        review=review, from_stage=review.stage, to_stage=step.target, comments=comments, by=by
+    )
+    review.stage = step.target
+    fields = ["stage"]
+    if step.target == S.CLOSED:
+        review.status, review.closed_at = Review.Status.CLOSED, timezone.now()
+        review.closure_reason = comments or "Every action has been verified."
+        fields += ["status", "closed_at", "closure_reason"]
+    review.save(update_fields=fields)
+    _audit(
+        name,
+        review,
+        by,
+        f"{step.label[0].upper()}{step.label[1:]}",
+        request,
+        stage=[change.from_stage, change.to_stage],
+        comments=comments,
+    )
+    told = [member.user for member in review.team.all()]
+    if step.target == S.PANEL_SCRUTINY:
+        told += list(User.objects.filter(groups__name=SbniRole.CMR_PANEL_CHAIR, is_active=True))
+    elif step.target == S.CHAIR_APPROVAL:
+        told += list(User.objects.filter(groups__name=SbniRole.SBNI_CHAIR, is_active=True))
+    notify(
+        told,
+        message=f"Review {review.reference}: {review.get_stage_display().lower()}",
+        url=_url(review),
+    )
+    return change
