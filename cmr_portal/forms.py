@@ -58,6 +58,26 @@ def govuk_helper(*items: Any, button: str | Button) -> FormHelper:
     return helper
 
 
+def long_text(
+    label: str, max_length: int, *, required: str | None = None, name: str | None = None
+) -> forms.CharField:
+    """A textarea that says how long it may be, and says so again when it is too long.
+
+    ``name`` is what the messages call it, where the label is a question or says "optional".
+    """
+    return forms.CharField(
+        label=label,
+        help_text=f"Up to {max_length:,} characters.",
+        max_length=max_length,
+        required=required is not None,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": required or "",
+            "max_length": f"{name or label} must be {max_length} characters or fewer",
+        },
+    )
+
+
 class SignInForm(GovukFormMixin, AuthenticationForm):
     """Sign in with an email address. The error never says whether the account exists."""
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from cmr_portal.forms import GovukFormMixin, govuk_helper
+from cmr_portal.forms import GovukFormMixin, govuk_helper, long_text
 from panels.models import User
 from referrals.consideration import DecisionValues
 from referrals.forms import REGULATION_17_LIMBS, GovukDateField
@@ -20,26 +20,6 @@ from referrals.models import (
     Recommendation,
     Referral,
 )
-
-
-def long_text(
-    label: str, max_length: int, *, required: str | None = None, name: str | None = None
-) -> forms.CharField:
-    """A textarea that says how long it may be, and says so again when it is too long.
-
-    ``name`` is what the messages call it, where the label is a question or says "optional".
-    """
-    return forms.CharField(
-        label=label,
-        help_text=f"Up to {max_length:,} characters.",
-        max_length=max_length,
-        required=required is not None,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": required or "",
-            "max_length": f"{name or label} must be {max_length} characters or fewer",
-        },
-    )
 
 
 def learning_route_field() -> forms.ModelChoiceField:  # type: ignore[type-arg]

@@ -28,13 +28,15 @@ ALLOWED_TAGS = {
 class DraftConflict(ReviewError):
     """Someone else saved the section since this text's version: nothing was saved."""
 
-    def __init__(self, section: FindingSection, yours: str) -> None:
+    def __init__(self, section: FindingSection, yours: str, yours_version: int) -> None:
         super().__init__(
             "Someone else saved this section while you were writing. Nothing of yours has been "
             "lost: compare the two texts and choose."
         )
         self.section = section
         self.yours = yours
+        # Kept on the page, so that saving again keeps conflicting until the writer chooses.
+        self.yours_version = yours_version
 
 
 def render(text: str) -> SafeString:
@@ -63,7 +65,7 @@ def save_section(
     if not can_draft(by, section.review):
         raise ReviewError("Only the review team can draft the findings, while it is drafted.")
     if base_version != section.version:
-        raise DraftConflict(section, text)
+        raise DraftConflict(section, text, base_version)
     if text == section.text:
         return section
     now = timezone.now()

@@ -31,6 +31,7 @@ from reviews.models import (
     AgencyReport,
     ChronologyEntry,
     FindingSection,
+    LearningTheme,
     Review,
     ReviewMember,
     ReviewRecommendation,
@@ -547,6 +548,30 @@ def verify_action(action: Action, *, by: User, request: HttpRequest | None = Non
         request,
     )
     return action
+
+
+@transaction.atomic
+def set_themes(
+    review: Review,
+    themes: Iterable[LearningTheme],
+    by_section: dict[FindingSection, list[LearningTheme]],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> None:
+    """The learning themes of the review and of each findings section."""
+    review = _locked(review)
+    review.themes.set(themes)
+    for section, chosen in by_section.items():
+        section.themes.set(chosen)
+    _audit(
+        "themes_set",
+        review,
+        by,
+        "Set the learning themes",
+        request,
+        themes=sorted(str(theme) for theme in review.themes.all()),
+    )
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class Personas:
     sbni_officer: User
     cmr_panel_chair: User
     sbni_chair: User
+    lead_reviewer: User
     reviewer: User
     agency_contact: User
     admin: User
@@ -94,6 +95,7 @@ def personas(db: None) -> Personas:
         sbni_officer=with_role(make_persona("sbni_officer"), SbniRole.SBNI_OFFICER),
         cmr_panel_chair=with_role(make_persona("cmr_panel_chair"), SbniRole.CMR_PANEL_CHAIR),
         sbni_chair=with_role(make_persona("sbni_chair"), SbniRole.SBNI_CHAIR),
+        lead_reviewer=make_persona("lead_reviewer"),
         reviewer=make_persona("reviewer"),
         agency_contact=make_persona("agency_contact", agency=Agency.objects.get(short_name="PSNI")),
         admin=with_role(make_persona("admin", is_staff=True), SbniRole.SYSTEM_ADMINISTRATOR),

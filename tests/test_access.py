@@ -43,6 +43,7 @@ PERSONAS = [
     "sbni_officer",
     "cmr_panel_chair",
     "sbni_chair",
+    "lead_reviewer",
     "reviewer",
     "agency_contact",
     "admin",

@@ -1,0 +1,367 @@
+"""Forms of the review workspace, laid out with GOV.UK Frontend."""
+
+import datetime
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+
+from cmr_portal.documents.services import DocumentRefused, check_upload
+from cmr_portal.forms import GovukFormMixin, govuk_helper, long_text
+from panels.models import Agency, User
+from referrals.forms import GovukDateField
+from reviews.models import (
+    PURPOSES,
+    Action,
+    ChronologyEntry,
+    FindingSection,
+    LearningTheme,
+    Review,
+    ReviewMember,
+)
+
+
+def checked_file(label: str, *, required: bool = True) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=required,
+        error_messages={"required": f"Select the {label.lower()}", "empty": "The file is empty"},
+    )
+
+
+def check_files(form: forms.BaseForm, *names: str) -> None:
+    """The type and size checks of every upload, as field errors."""
+    for name in names:
+        upload: UploadedFile | None = form.cleaned_data.get(name)
+        if upload is not None:
+            try:
+                check_upload(upload)
+            except DocumentRefused as refused:
+                form.add_error(name, str(refused))
+
+
+def required_date(form: forms.BaseForm, name: str, label: str) -> datetime.date:
+    value: datetime.date | None = form.cleaned_data[name]
+    if value is None:
+        raise ValidationError(f"Enter the {label}")
+    return value
+
+
+def agency_field(label: str = "Agency") -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Agency.objects.filter(active=True),
+        empty_label="Select an agency",
+        error_messages={"required": "Select the agency"},
+    )
+
+
+class AppointForm(GovukFormMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label="Person",
+        queryset=User.objects.none(),
+        empty_label="Select a person",
+        error_messages={"required": "Select the person to appoint"},
+    )
+    role = forms.ChoiceField(
+        label="Role on the review",
+        choices=ReviewMember.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the role"},
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates  # type: ignore[attr-defined]
+        self.helper = govuk_helper(
+            Field.select("user"), Field.radios("role", legend_size=Size.SMALL), button="Appoint"
+        )
+
+
+class TermsForm(GovukFormMixin, forms.Form):
+    period_from = GovukDateField("start of the period in scope")
+    period_to = GovukDateField("end of the period in scope")
+    lines_of_enquiry = long_text(
+        "Key lines of enquiry", 5000, required="Enter the key lines of enquiry"
+    )
+    purposes = forms.MultipleChoiceField(
+        label="Which purposes of a CMR does this review serve?",
+        choices=PURPOSES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one purpose"},
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies in scope",
+        queryset=Agency.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the agencies in scope"},
+    )
+    agreed_on = GovukDateField("date the terms were agreed")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_on"].help_text = "Leave it empty while the terms are a draft."
+        self.helper = govuk_helper(
+            Field("period_from"),
+            Field("period_to"),
+            Field.textarea("lines_of_enquiry", max_characters=5000),
+            Field.checkboxes("purposes", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("agencies", legend_size=Size.SMALL, small=True),
+            Field("agreed_on"),
+            button="Save a new version",
+        )
+
+    def clean_period_from(self) -> datetime.date:
+        return required_date(self, "period_from", "start of the period in scope")
+
+    def clean_period_to(self) -> datetime.date:
+        return required_date(self, "period_to", "end of the period in scope")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        began, ended = cleaned.get("period_from"), cleaned.get("period_to")
+        if began and ended and ended < began:
+            self.add_error("period_to", "The end of the period must be after its start")
+        agreed = cleaned.get("agreed_on")
+        if agreed and agreed > datetime.date.today():
+            self.add_error("agreed_on", "The date the terms were agreed must not be in the future")
+        return cleaned
+
+
+class AgencyReportForm(GovukFormMixin, forms.Form):
+    agency = agency_field()
+    contact = forms.ModelChoiceField(
+        label="Contact at the agency",
+        queryset=User.objects.filter(agency__isnull=False, is_active=True).order_by("full_name"),
+        empty_label="Select a contact",
+        error_messages={"required": "Select the contact"},
+    )
+    asked = long_text("What the agency is asked for", 2000, required="Say what is asked for")
+    due_date = GovukDateField("date the report is due")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contact = self.fields["contact"]
+        contact.label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: f"{user.full_name} ({user.agency})"
+        )
+        self.helper = govuk_helper(
+            Field.select("agency"),
+            Field.select("contact"),
+            Field.textarea("asked", max_characters=2000),
+            Field("due_date"),
+            button="Send the request",
+        )
+
+    def clean_due_date(self) -> datetime.date:
+        due = required_date(self, "due_date", "date the report is due")
+        if due <= datetime.date.today():
+            raise ValidationError("The date the report is due must be in the future")
+        return due
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        agency, contact = cleaned.get("agency"), cleaned.get("contact")
+        if agency and contact and contact.agency_id != agency.pk:
+            self.add_error("contact", f"Select a contact who works for {agency}")
+        return cleaned
+
+
+class SendReportForm(GovukFormMixin, forms.Form):
+    report = checked_file("Agency report")
+    chronology = checked_file("Agency chronology (optional)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(Field("report"), Field("chronology"), button="Send")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_files(self, "report", "chronology")
+        return cleaned
+
+
+class ChronologyEntryForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    date = GovukDateField("date of the event")
+    end_date = GovukDateField("end date, if the event lasted more than a day")
+    agency = agency_field()
+    event = long_text("What happened", 2000, required="Enter what happened")
+    notes = long_text("Notes (optional)", 2000, name="Notes")
+
+    class Meta:
+        model = ChronologyEntry
+        fields = ["date", "end_date", "agency", "event", "source", "significance", "notes"]
+        widgets = {"significance": forms.RadioSelect}
+        error_messages = {
+            "significance": {"required": "Select how significant the event is"},
+            "source": {"max_length": "The source document must be 200 characters or fewer"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].help_text = "Which agency record this comes from (optional)."
+        self.helper = govuk_helper(
+            Field("date"),
+            Field("end_date"),
+            Field.select("agency"),
+            Field.textarea("event", max_characters=2000),
+            "source",
+            Field.radios("significance", legend_size=Size.SMALL, inline=True),
+            Field.textarea("notes", max_characters=2000),
+            button="Add the entry",
+        )
+
+    def clean_date(self) -> datetime.date:
+        return required_date(self, "date", "date of the event")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        began, ended = cleaned.get("date"), cleaned.get("end_date")
+        if began and ended and ended < began:
+            self.add_error("end_date", "The end date must be on or after the date")
+        return cleaned
+
+
+class ImportForm(GovukFormMixin, forms.Form):
+    file = checked_file("Chronology file")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = "A CSV (UTF-8) or XLSX file."
+        self.helper = govuk_helper(Field("file"), button="Check and import")
+
+
+class CommentForm(GovukFormMixin, forms.Form):
+    text = long_text("Add a comment", 2000, required="Enter your comment", name="The comment")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["rows"] = 3
+        self.helper = govuk_helper(
+            Field.textarea("text", max_characters=2000), button="Add the comment"
+        )
+
+
+class RecommendationForm(GovukFormMixin, forms.Form):
+    text = long_text("The recommendation", 2000, required="Enter the recommendation")
+    findings = forms.ModelMultipleChoiceField(
+        label="Which findings does it answer?",
+        queryset=FindingSection.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the findings it answers"},
+    )
+
+    def __init__(self, *args: Any, sections: QuerySet[FindingSection], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = sections  # type: ignore[attr-defined]
+        self.helper = govuk_helper(
+            Field.textarea("text", max_characters=2000),
+            Field.checkboxes("findings", legend_size=Size.SMALL, small=True),
+            button="Add the recommendation",
+        )
+
+
+class ActionForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    agency = agency_field("Agency that owns the action")
+    description = long_text("What the agency will do", 2000, required="Say what will be done")
+    due_date = GovukDateField("date the action is due")
+    measure = long_text("Measure of success", 1000, required="Say how success will be measured")
+
+    class Meta:
+        model = Action
+        fields = ["agency", "owner", "description", "due_date", "measure"]
+        error_messages = {
+            "owner": {
+                "required": "Enter the post that owns the action",
+                "max_length": "The owner must be 150 characters or fewer",
+            }
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.select("agency"),
+            "owner",
+            Field.textarea("description", max_characters=2000),
+            Field("due_date"),
+            Field.textarea("measure", max_characters=1000),
+            button="Add the action",
+        )
+
+    def clean_due_date(self) -> datetime.date:
+        return required_date(self, "due_date", "date the action is due")
+
+
+class ActionUpdateForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label="Where is the action now?",
+        choices=[c for c in Action.Status.choices if c[0] != Action.Status.VERIFIED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the action is"},
+    )
+    note = long_text("What has happened", 2000, required="Say what has happened")
+    evidence = checked_file("Evidence (optional)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("status", legend_size=Size.SMALL),
+            Field.textarea("note", max_characters=2000),
+            Field("evidence"),
+            button="Record the progress",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_files(self, "evidence")
+        return cleaned
+
+
+class StepForm(GovukFormMixin, forms.Form):
+    comments = long_text("Comments", 5000, name="The comments")
+
+    def __init__(self, *args: Any, button: str, comments_needed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if comments_needed:
+            self.fields["comments"].label = "What needs to change?"
+            self.fields["comments"].required = True
+            self.fields["comments"].error_messages["required"] = "Say what needs to change"
+        else:
+            self.fields["comments"].label = "Comments (optional)"
+        self.helper = govuk_helper(Field.textarea("comments", max_characters=5000), button=button)
+
+
+def themes_field(label: str) -> forms.ModelMultipleChoiceField:  # type: ignore[type-arg]
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=LearningTheme.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ThemesForm(GovukFormMixin, forms.Form):
+    """The learning themes of the review, and of each of its findings."""
+
+    def __init__(self, *args: Any, review: Review, **kwargs: Any) -> None:
+        self.sections = {f"section_{section.key}": section for section in review.sections.all()}
+        initial = {"review": list(review.themes.all())} | {
+            name: list(section.themes.all()) for name, section in self.sections.items()
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["review"] = themes_field("Themes of the review as a whole")
+        for name, section in self.sections.items():
+            self.fields[name] = themes_field(f"Findings: {section.get_key_display()}")
+        self.helper = govuk_helper(
+            *(
+                Field.checkboxes(name, legend_size=Size.SMALL, small=True)
+                for name in ["review", *self.sections]
+            ),
+            button="Save the themes",
+        )
+
+    def by_section(self) -> dict[FindingSection, list[LearningTheme]]:
+        return {section: self.cleaned_data[name] for name, section in self.sections.items()}

@@ -1,0 +1,948 @@
+"""The review workspace: the task list, the team, the terms of reference, agency reports, the
+chronology, findings, recommendations and actions, approval and closure.
+
+SBNI staff, the CMR Panel and the review's own team see a review's records and drafts; the
+referring panel sees its progress only; an agency contact sees its own requests only. Anyone else
+gets 404, as for a review that does not exist.
+"""
+
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from guardian.shortcuts import get_objects_for_user
+
+from cmr_portal.audit.services import record
+from cmr_portal.documents.models import Document
+from cmr_portal.documents.services import attachment
+from cmr_portal.forms import posted
+from panels.models import Panel, SbniRole, User
+from panels.views import signed_in_user
+from referrals.workflow import ReferralError
+from reviews import chronology, drafting, services
+from reviews.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AgencyReportForm,
+    AppointForm,
+    ChronologyEntryForm,
+    CommentForm,
+    ImportForm,
+    RecommendationForm,
+    SendReportForm,
+    StepForm,
+    TermsForm,
+    ThemesForm,
+)
+from reviews.models import (
+    PURPOSES,
+    Action,
+    AgencyReport,
+    FindingSection,
+    Review,
+    ReviewMember,
+    SectionComment,
+)
+
+
+def get_review_for(request: HttpRequest, review_uuid: str) -> Review:
+    """A review whose records the user may see; 404 for one missing or forbidden alike."""
+    review = Review.objects.select_related("referral__panel").filter(uuid=review_uuid).first()
+    if review is None or not services.can_see(signed_in_user(request), review):
+        raise Http404
+    return review
+
+
+def sees_progress(user: User, review: Review) -> bool:
+    """The referring panel follows the review's progress, not its drafts."""
+    return user.has_perm("panels.view_panel_cases", review.referral.panel)
+
+
+def viewed(request: HttpRequest, review: Review, what: str) -> None:
+    record(
+        "review.viewed",
+        actor=signed_in_user(request),
+        target=review,
+        summary=f"Viewed {what} of review {review.reference}",
+        request=request,
+    )
+
+
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user.has_sbni_role(*services.SBNI_ROLES):
+        reviews = Review.objects.all()
+    else:
+        team = get_objects_for_user(user, "reviews.see_review", klass=Review)
+        panels = Panel.objects.visible_to(user)
+        reviews = Review.objects.filter(Q(pk__in=team) | Q(referral__panel__in=panels))
+    requests = AgencyReport.objects.filter(contact=user).select_related("review", "agency")
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "reviews": reviews.select_related("referral__panel").order_by("-opened_at"),
+            "requests": requests,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    url: str | None
+    state: str
+    colour: str = ""  # a tag colour; none when the task is completed
+
+    @property
+    def slug(self) -> str:
+        return self.title.lower().replace(" ", "-")
+
+
+def tasks(review: Review, full: bool) -> list[Task]:
+    """The stages of the review and their states, from the records (a fixed number of queries)."""
+    counts = Review.objects.filter(pk=review.pk).aggregate(
+        leads=Count("team", filter=Q(team__role=ReviewMember.Role.LEAD), distinct=True),
+        requests=Count("agency_reports", distinct=True),
+        accepted=Count(
+            "agency_reports",
+            filter=Q(agency_reports__status=AgencyReport.Status.ACCEPTED),
+            distinct=True,
+        ),
+        entries=Count("chronology", distinct=True),
+        drafted=Count("sections", filter=~Q(sections__text=""), distinct=True),
+        recommendations=Count("recommendations", distinct=True),
+    )
+    actions = Action.objects.filter(recommendation__review=review).aggregate(
+        total=Count("id"), verified=Count("id", filter=Q(status=Action.Status.VERIFIED))
+    )
+    terms = review.terms.first()
+    stage = Review.Stage
+    after_drafting = review.stage != stage.DRAFTING
+
+    def url(name: str) -> str | None:
+        return reverse(f"reviews:{name}", args=[review.uuid]) if full else None
+
+    def progress(done: bool, started: bool, note: str = "") -> tuple[str, str]:
+        if done:
+            return "Completed", ""
+        return (note or "In progress", "light-blue") if started else ("Not started", "blue")
+
+    sections = len(FindingSection.Key)
+    rows = [
+        ("Set-up", "team", progress(counts["leads"] > 0, False)),
+        (
+            "Terms of reference",
+            "terms",
+            progress(bool(terms and terms.agreed_on), terms is not None, "Draft"),
+        ),
+        (
+            "Agency information",
+            "agency_reports",
+            progress(
+                counts["requests"] > 0 and counts["accepted"] == counts["requests"],
+                counts["requests"] > 0,
+                f"{counts['accepted']} of {counts['requests']} accepted",
+            ),
+        ),
+        (
+            "Chronology",
+            "chronology",
+            progress(after_drafting, counts["entries"] > 0, f"{counts['entries']} entries"),
+        ),
+        (
+            "Analysis and findings",
+            "findings",
+            progress(
+                counts["drafted"] == sections,
+                counts["drafted"] > 0,
+                f"{counts['drafted']} of {sections} drafted",
+            ),
+        ),
+        (
+            "Recommendations and action plan",
+            "recommendations",
+            progress(
+                after_drafting,
+                counts["recommendations"] > 0,
+                f"{counts['recommendations']} recommendations",
+            ),
+        ),
+        ("Draft report", "report", progress(after_drafting, False)),
+        (
+            "Approval",
+            "approval",
+            progress(
+                review.stage in (stage.FOLLOW_UP, stage.CLOSED),
+                after_drafting,
+                str(review.get_stage_display()),
+            ),
+        ),
+        (
+            "Learning and follow-up",
+            "recommendations",
+            progress(
+                review.stage == stage.CLOSED,
+                review.stage == stage.FOLLOW_UP,
+                f"{actions['verified']} of {actions['total']} actions verified",
+            ),
+        ),
+        ("Closure", "approval", progress(review.stage == stage.CLOSED, False)),
+    ]
+    return [Task(title, url(name), state, colour) for title, name, (state, colour) in rows]
+
+
+@require_GET
+def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = Review.objects.select_related("referral__panel").filter(uuid=review_uuid).first()
+    user = signed_in_user(request)
+    if review is None:
+        raise Http404
+    full = services.can_see(user, review)
+    if not full and not sees_progress(user, review):
+        raise Http404
+    viewed(request, review, "the progress" if not full else "the workspace")
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "review": review,
+            "tasks": tasks(review, full),
+            "full": full,
+            "team": review.team.select_related("user") if full else [],
+            "themes": review.themes.all(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    appoints = user.has_sbni_role(SbniRole.SBNI_OFFICER) and review.status == Review.Status.OPEN
+    members = review.team.select_related("user")
+    form = AppointForm(
+        posted(request),
+        candidates=User.objects.filter(is_active=True)
+        .exclude(review_memberships__review=review)
+        .order_by("full_name"),
+    )
+    if request.method == "POST":
+        if not appoints:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.appoint(
+                    review,
+                    form.cleaned_data["user"],
+                    form.cleaned_data["role"],
+                    by=user,
+                    request=request,
+                )
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{form.cleaned_data['user'].full_name} is appointed.")
+                return redirect("reviews:team", review.uuid)
+    return render(
+        request,
+        "reviews/team.html",
+        {
+            "review": review,
+            "members": members,
+            "form": form if appoints else None,
+            "appoints": appoints,
+        },
+    )
+
+
+@require_POST
+def remove_member(request: HttpRequest, review_uuid: str, member_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    member = review.team.select_related("user").filter(uuid=member_uuid).first()
+    user = signed_in_user(request)
+    if member is None or not user.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise Http404
+    services.remove_member(member, by=user, request=request)
+    messages.success(request, f"{member.user.full_name} is no longer on the team.")
+    return redirect("reviews:team", review.uuid)
+
+
+def purpose_labels(keys: list[str]) -> list[str]:
+    labels = dict(PURPOSES)
+    return [labels[key] for key in keys if key in labels]
+
+
+@require_http_methods(["GET", "POST"])
+def terms(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    versions = list(review.terms.select_related("saved_by").prefetch_related("agencies"))
+    current = versions[0] if versions else None
+    initial = (
+        {
+            "period_from": current.period_from,
+            "period_to": current.period_to,
+            "lines_of_enquiry": current.lines_of_enquiry,
+            "purposes": current.purposes,
+            "agencies": list(current.agencies.all()),
+            "agreed_on": current.agreed_on,
+        }
+        if current
+        else {}
+    )
+    form = TermsForm(posted(request), initial=initial)
+    editable = services.can_draft(user, review) and services.leads(user, review)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                saved = services.save_terms(
+                    review, dict(form.cleaned_data), by=user, request=request
+                )
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Version {saved.version} is saved.")
+                return redirect("reviews:terms", review.uuid)
+    else:
+        viewed(request, review, "the terms of reference")
+    return render(
+        request,
+        "reviews/terms.html",
+        {
+            "review": review,
+            "current": current,
+            "versions": versions,
+            "current_purposes": purpose_labels(current.purposes if current else []),
+            "form": form if editable else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_reports(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    editable = services.can_draft(user, review) and services.leads(user, review)
+    form = AgencyReportForm(posted(request))
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.request_agency_report(
+                    review, **form.cleaned_data, by=user, request=request
+                )
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "The request has been sent. The contact has been told.")
+                return redirect("reviews:agency_reports", review.uuid)
+    reports = review.agency_reports.select_related("agency", "contact")
+    return render(
+        request,
+        "reviews/agency_reports.html",
+        {"review": review, "reports": reports, "form": form if editable else None},
+    )
+
+
+def get_agency_report_for(
+    request: HttpRequest, review_uuid: str, report_uuid: str
+) -> tuple[AgencyReport, bool]:
+    """The request, for the review's people or its agency contact; whether the user is that
+    contact."""
+    report = (
+        AgencyReport.objects.select_related("review__referral__panel", "agency", "contact")
+        .filter(uuid=report_uuid, review__uuid=review_uuid)
+        .first()
+    )
+    user = signed_in_user(request)
+    if report is None:
+        raise Http404
+    is_contact = report.contact_id == user.pk
+    if not is_contact and not services.can_see(user, report.review):
+        raise Http404
+    return report, is_contact
+
+
+@require_http_methods(["GET", "POST"])
+def agency_report(request: HttpRequest, review_uuid: str, report_uuid: str) -> HttpResponse:
+    report, is_contact = get_agency_report_for(request, review_uuid, report_uuid)
+    user = signed_in_user(request)
+    form = SendReportForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST":
+        if not is_contact:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.send_agency_report(
+                    report,
+                    report_file=form.cleaned_data["report"],
+                    chronology_file=form.cleaned_data["chronology"],
+                    by=user,
+                    request=request,
+                )
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your report has been sent. The lead reviewer is told.")
+                return redirect("reviews:agency_report", review_uuid, report.uuid)
+    return render(
+        request,
+        "reviews/agency_report.html",
+        {
+            "report": report,
+            "review": report.review,
+            "form": form if is_contact and report.status != AgencyReport.Status.ACCEPTED else None,
+            "can_accept": report.status == AgencyReport.Status.RECEIVED
+            and services.can_draft(user, report.review)
+            and services.leads(user, report.review),
+        },
+    )
+
+
+@require_POST
+def accept_agency_report(request: HttpRequest, review_uuid: str, report_uuid: str) -> HttpResponse:
+    report, _ = get_agency_report_for(request, review_uuid, report_uuid)
+    try:
+        services.accept_agency_report(report, by=signed_in_user(request), request=request)
+    except ReferralError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, f"The {report.agency} report is accepted.")
+    return redirect("reviews:agency_report", review_uuid, report.uuid)
+
+
+@require_GET
+def agency_document(
+    request: HttpRequest, review_uuid: str, report_uuid: str, which: str
+) -> FileResponse:
+    report, _ = get_agency_report_for(request, review_uuid, report_uuid)
+    document: Document | None = {"report": report.report, "chronology": report.chronology}.get(
+        which
+    )
+    if document is None:
+        raise Http404
+    record(
+        "review.document_downloaded",
+        actor=signed_in_user(request),
+        target=report.review,
+        summary=f"Downloaded the {report.agency} {which} of review {report.review.reference}",
+        changes={"document": str(document.uuid)},
+        request=request,
+    )
+    return attachment(document)
+
+
+@require_http_methods(["GET", "POST"])
+def chronology_page(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    editable = services.can_draft(user, review)
+    form = ChronologyEntryForm(posted(request))
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.add_chronology_entries(
+                    review, [form.cleaned_data], by=user, source="typed in", request=request
+                )
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "The entry has been added.")
+                return redirect("reviews:chronology", review.uuid)
+    else:
+        viewed(request, review, "the chronology")
+    entries = review.chronology.select_related("agency")
+    return render(
+        request,
+        "reviews/chronology.html",
+        {"review": review, "entries": entries, "form": form if editable else None},
+    )
+
+
+@require_POST
+def remove_entry(request: HttpRequest, review_uuid: str, entry_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    entry = review.chronology.filter(uuid=entry_uuid).first()
+    if entry is None:
+        raise Http404
+    try:
+        services.remove_chronology_entry(entry, by=signed_in_user(request), request=request)
+    except ReferralError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, "The entry has been removed.")
+    return redirect("reviews:chronology", review.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def import_chronology(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    if not services.can_draft(user, review):
+        raise Http404
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
+    reports: list[chronology.RowReport] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows, reports = chronology.read(upload)
+        except chronology.ImportRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            if reports:
+                form.add_error(
+                    "file",
+                    f"{len(reports)} row{'s' if len(reports) != 1 else ''} of the file "
+                    "need correcting. Nothing has been imported.",
+                )
+            elif not rows:
+                form.add_error("file", "The file has no entries under its headings")
+            else:
+                services.add_chronology_entries(
+                    review, rows, by=user, source=f"imported from {upload.name}", request=request
+                )
+                messages.success(request, f"{len(rows)} entries have been imported.")
+                return redirect("reviews:chronology", review.uuid)
+    return render(
+        request,
+        "reviews/import_chronology.html",
+        {"review": review, "form": form, "reports": reports, "columns": chronology.COLUMNS},
+    )
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def export_chronology(request: HttpRequest, review_uuid: str) -> StreamingHttpResponse:
+    review = get_review_for(request, review_uuid)
+    record(
+        "review.chronology_exported",
+        actor=signed_in_user(request),
+        target=review,
+        summary=f"Exported the chronology of review {review.reference}",
+        request=request,
+    )
+    writer = csv.writer(Echo())
+    rows = chronology.export(review.chronology.select_related("agency").iterator())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{review.reference}-chronology.csv"'
+    return response
+
+
+@require_GET
+def findings(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    viewed(request, review, "the findings")
+    sections = review.sections.select_related("updated_by").annotate(
+        comment_count=Count("comments")
+    )
+    return render(request, "reviews/findings.html", {"review": review, "sections": sections})
+
+
+def get_section_for(request: HttpRequest, review_uuid: str, key: str) -> FindingSection:
+    review = get_review_for(request, review_uuid)
+    section = review.sections.filter(key=key).select_related("updated_by").first()
+    if section is None:
+        raise Http404
+    section.review = review
+    return section
+
+
+def section_page(
+    request: HttpRequest,
+    section: FindingSection,
+    *,
+    text: str,
+    conflict: drafting.DraftConflict | None = None,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in_user(request)
+    return render(
+        request,
+        "reviews/section.html",
+        {
+            "review": section.review,
+            "section": section,
+            "text": text,
+            "conflict": conflict,
+            "editable": services.can_draft(user, section.review),
+            "rendered": drafting.render(section.text),
+            "comments": section.comments.select_related("author"),
+            "comment_form": comment_form or CommentForm(),
+            "can_comment": user.has_perm("reviews.see_review", section.review),
+        },
+        status=status,
+    )
+
+
+def base_version(request: HttpRequest) -> int:
+    """The version the text was based on; an "overwrite" says the writer chose their text."""
+    try:
+        return int(request.POST.get("overwrite") or request.POST.get("base_version", ""))
+    except ValueError:
+        return -1
+
+
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
+    section = get_section_for(request, review_uuid, key)
+    if request.method == "GET":
+        viewed(request, section.review, f"the findings on '{section.get_key_display()}'")
+        return section_page(request, section, text=section.text)
+    text = request.POST.get("text", "")
+    try:
+        drafting.save_section(
+            section,
+            text=text,
+            base_version=base_version(request),
+            by=signed_in_user(request),
+            new_entry="overwrite" in request.POST,
+            request=request,
+        )
+    except drafting.DraftConflict as conflict:
+        return section_page(request, conflict.section, text=text, conflict=conflict, status=409)
+    except ReferralError as error:
+        messages.info(request, str(error))
+        return section_page(request, section, text=text)
+    messages.success(request, "The section is saved.")
+    return redirect("reviews:section", review_uuid, key)
+
+
+@require_POST
+def autosave(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
+    """Saves as the writer types (htmx). Answers with the status line, or the conflict."""
+    section = get_section_for(request, review_uuid, key)
+    try:
+        saved = drafting.save_section(
+            section,
+            text=request.POST.get("text", ""),
+            base_version=base_version(request),
+            by=signed_in_user(request),
+            request=request,
+        )
+    except drafting.DraftConflict as conflict:
+        return render(
+            request, "reviews/_conflict.html", {"conflict": conflict, "section": conflict.section}
+        )
+    except ReferralError as error:
+        return HttpResponse(str(error))
+    return render(request, "reviews/_saved.html", {"section": saved})
+
+
+@require_POST
+def preview(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
+    get_section_for(request, review_uuid, key)
+    return HttpResponse(drafting.render(request.POST.get("text", "")))
+
+
+@require_GET
+def section_history(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
+    section = get_section_for(request, review_uuid, key)
+    versions = list(section.versions.select_related("author"))
+    chosen = next(
+        (v for v in versions if str(v.number) == request.GET.get("version")),
+        versions[1] if len(versions) > 1 else None,
+    )
+    viewed(request, section.review, f"the history of '{section.get_key_display()}'")
+    return render(
+        request,
+        "reviews/section_history.html",
+        {
+            "review": section.review,
+            "section": section,
+            "versions": versions,
+            "chosen": chosen,
+            "differences": drafting.differences(chosen.text, section.text) if chosen else [],
+            "editable": services.can_draft(signed_in_user(request), section.review),
+        },
+    )
+
+
+@require_POST
+def restore_version(request: HttpRequest, review_uuid: str, key: str, number: int) -> HttpResponse:
+    section = get_section_for(request, review_uuid, key)
+    version = section.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    try:
+        drafting.restore(
+            version, base_version=base_version(request), by=signed_in_user(request), request=request
+        )
+    except ReferralError as error:
+        messages.info(request, str(error))
+        return redirect("reviews:section_history", review_uuid, key)
+    messages.success(request, f"Version {number} is the current text again.")
+    return redirect("reviews:section", review_uuid, key)
+
+
+@require_POST
+def comment(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
+    section = get_section_for(request, review_uuid, key)
+    user = signed_in_user(request)
+    if not user.has_perm("reviews.see_review", section.review):
+        raise Http404
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return section_page(request, section, text=section.text, comment_form=form)
+    SectionComment.objects.create(section=section, author=user, text=form.cleaned_data["text"])
+    record(
+        "review.comment_added",
+        actor=user,
+        target=section.review,
+        summary=f"Commented on '{section.get_key_display()}' ({section.review.reference})",
+        request=request,
+    )
+    messages.success(request, "Your comment is added.")
+    return redirect("reviews:section", review_uuid, key)
+
+
+@require_http_methods(["GET", "POST"])
+def recommendations(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    editable = services.can_draft(user, review)
+    form = RecommendationForm(posted(request), sections=review.sections.all())
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.add_recommendation(review, **form.cleaned_data, by=user, request=request)
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "The recommendation has been added.")
+                return redirect("reviews:recommendations", review.uuid)
+    else:
+        viewed(request, review, "the recommendations and action plan")
+    items = review.recommendations.prefetch_related("findings", "actions__agency")
+    today = timezone.localdate()
+    return render(
+        request,
+        "reviews/recommendations.html",
+        {
+            "review": review,
+            "items": [
+                (item, [(action, *action.state(today)) for action in item.actions.all()])
+                for item in items
+            ],
+            "form": form if editable else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add_action(request: HttpRequest, review_uuid: str, recommendation_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    recommendation = review.recommendations.filter(uuid=recommendation_uuid).first()
+    user = signed_in_user(request)
+    if recommendation is None or not services.can_draft(user, review):
+        raise Http404
+    form = ActionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_action(recommendation, form.cleaned_data, by=user, request=request)
+        except ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The action has been added.")
+            return redirect("reviews:recommendations", review.uuid)
+    return render(
+        request,
+        "reviews/add_action.html",
+        {"review": review, "recommendation": recommendation, "form": form},
+    )
+
+
+def get_action_for(request: HttpRequest, review_uuid: str, action_uuid: str) -> Action:
+    action = (
+        Action.objects.select_related("recommendation__review__referral__panel", "agency")
+        .filter(uuid=action_uuid, recommendation__review__uuid=review_uuid)
+        .first()
+    )
+    user = signed_in_user(request)
+    if action is None or not (
+        services.can_see(user, action.recommendation.review) or user.agency_id == action.agency_id
+    ):
+        raise Http404
+    return action
+
+
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResponse:
+    action = get_action_for(request, review_uuid, action_uuid)
+    user = signed_in_user(request)
+    can_update = (
+        services.may_update_action(user, action) and action.status != Action.Status.VERIFIED
+    )
+    if request.method == "POST" and not can_update:
+        raise Http404
+    form = ActionUpdateForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(action, **form.cleaned_data, by=user, request=request)
+        except ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The progress is recorded.")
+            return redirect("reviews:action", review_uuid, action.uuid)
+    state, colour = action.state()
+    return render(
+        request,
+        "reviews/action.html",
+        {
+            "review": action.recommendation.review,
+            "action": action,
+            "state": state,
+            "colour": colour,
+            "updates": action.updates.select_related("author", "evidence"),
+            "form": form if can_update else None,
+            "can_verify": action.status == Action.Status.COMPLETED
+            and user.has_sbni_role(SbniRole.SBNI_OFFICER),
+        },
+    )
+
+
+@require_POST
+def verify_action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResponse:
+    action = get_action_for(request, review_uuid, action_uuid)
+    try:
+        services.verify_action(action, by=signed_in_user(request), request=request)
+    except ReferralError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, "The action is verified.")
+    return redirect("reviews:action", review_uuid, action.uuid)
+
+
+@require_GET
+def evidence(request: HttpRequest, review_uuid: str, action_uuid: str, update_id: int) -> Any:
+    action = get_action_for(request, review_uuid, action_uuid)
+    update = action.updates.filter(pk=update_id, evidence__isnull=False).first()
+    if update is None or update.evidence is None:
+        raise Http404
+    record(
+        "review.document_downloaded",
+        actor=signed_in_user(request),
+        target=action.recommendation.review,
+        summary=f"Downloaded evidence for an action of {action.recommendation.review.reference}",
+        changes={"document": str(update.evidence.uuid)},
+        request=request,
+    )
+    return attachment(update.evidence)
+
+
+@require_GET
+def report(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    """The draft report: everything the review holds, as one page (its PDF comes with export)."""
+    review = get_review_for(request, review_uuid)
+    viewed(request, review, "the draft report")
+    sections = list(review.sections.all())
+    terms = review.terms.prefetch_related("agencies").first()
+    return render(
+        request,
+        "reviews/report.html",
+        {
+            "review": review,
+            "terms": terms,
+            "purposes": purpose_labels(terms.purposes if terms else []),
+            "entries": review.chronology.select_related("agency"),
+            "sections": [(section, drafting.render(section.text)) for section in sections],
+            "recommendations": review.recommendations.prefetch_related("actions__agency"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def approval(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    available = [
+        (name, step)
+        for name, step in services.STEPS.items()
+        if services.may_take(step, user, review)
+    ]
+    forms_by_step = {
+        name: StepForm(
+            request.POST if request.POST.get("step") == name else None,
+            prefix=name,
+            button=step.label[0].upper() + step.label[1:],
+            comments_needed=step.needs_comments,
+        )
+        for name, step in available
+    }
+    if request.method == "POST":
+        name = request.POST.get("step", "")
+        form = forms_by_step.get(name)
+        if form is None:
+            messages.info(request, "That step cannot be taken now.")
+            return redirect("reviews:approval", review.uuid)
+        if form.is_valid():
+            try:
+                services.take_step(
+                    review,
+                    name,
+                    comments=form.cleaned_data["comments"],
+                    by=user,
+                    seen=request.POST.get("seen"),
+                    request=request,
+                )
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Done. The people involved have been told.")
+                return redirect("reviews:review", review.uuid)
+    return render(
+        request,
+        "reviews/approval.html",
+        {
+            "review": review,
+            "forms": [
+                (name, services.STEPS[name], form, services.step_problems(name, review))
+                for name, form in forms_by_step.items()
+            ],
+            "changes": review.stage_changes.select_related("by"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def themes(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    editable = user.has_perm("reviews.draft_review", review) or user.has_sbni_role(
+        SbniRole.SBNI_OFFICER
+    )
+    form = ThemesForm(posted(request), review=review)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            services.set_themes(
+                review, form.cleaned_data["review"], form.by_section(), by=user, request=request
+            )
+            messages.success(request, "The learning themes are saved.")
+            return redirect("reviews:review", review.uuid)
+    return render(
+        request, "reviews/themes.html", {"review": review, "form": form if editable else None}
+    )

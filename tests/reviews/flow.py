@@ -1,0 +1,75 @@
+"""A review taken along its path through the real services, for tests (all fictional)."""
+
+import datetime
+
+from django.utils import timezone
+
+from panels.models import Agency
+from reviews import drafting, services
+from reviews.models import FindingSection, Review, ReviewMember
+from tests.conftest import Personas
+from tests.referrals import flow as referral_flow
+
+TODAY = timezone.localdate()
+
+
+def opened(people: Personas) -> Review:
+    return Review.objects.get(decision=referral_flow.decided(people))
+
+
+def with_team(people: Personas) -> Review:
+    review = opened(people)
+    services.appoint(review, people.lead_reviewer, ReviewMember.Role.LEAD, by=people.sbni_officer)
+    services.appoint(review, people.reviewer, ReviewMember.Role.REVIEWER, by=people.sbni_officer)
+    return review
+
+
+def terms_values(agreed: bool = True) -> dict[str, object]:
+    return {
+        "period_from": TODAY - datetime.timedelta(days=700),
+        "period_to": TODAY - datetime.timedelta(days=20),
+        "lines_of_enquiry": "Fictional: how did agencies share what they knew?",
+        "purposes": ["facts", "learning"],
+        "agencies": [Agency.objects.get(short_name="PSNI")],
+        "agreed_on": TODAY if agreed else None,
+    }
+
+
+def drafted(people: Personas) -> Review:
+    """A review ready to submit: terms agreed, every section drafted, one recommendation."""
+    review = with_team(people)
+    services.save_terms(review, terms_values(), by=people.lead_reviewer)
+    for section in review.sections.all():
+        drafting.save_section(
+            section,
+            text=f"Fictional findings on {section.key}.",
+            base_version=section.version,
+            by=people.reviewer,
+        )
+    recommendation = services.add_recommendation(
+        review,
+        text="Fictional: share referrals within a day.",
+        findings=FindingSection.objects.filter(review=review, key="changes"),
+        by=people.lead_reviewer,
+    )
+    services.add_action(
+        recommendation,
+        {
+            "agency": Agency.objects.get(short_name="PSNI"),
+            "owner": "Head of public protection (fictional)",
+            "description": "Fictional: a daily referral check.",
+            "due_date": TODAY + datetime.timedelta(days=90),
+            "measure": "Fictional: every referral shared within one day.",
+        },
+        by=people.lead_reviewer,
+    )
+    return review
+
+
+def approved(people: Personas) -> Review:
+    review = drafted(people)
+    services.take_step(review, "submit", by=people.lead_reviewer)
+    services.take_step(review, "panel_approve", by=people.cmr_panel_chair)
+    services.take_step(review, "chair_approve", by=people.sbni_chair)
+    review.refresh_from_db()
+    return review
