@@ -477,7 +477,7 @@ def chronology_page(request: HttpRequest, review_uuid: str) -> HttpResponse:
 def remove_entry(request: HttpRequest, review_uuid: str, entry_uuid: str) -> HttpResponse:
     review = get_review_for(request, review_uuid)
     entry = review.chronology.filter(uuid=entry_uuid).first()
-    if entry is None:
+    if entry is None or not services.can_draft(signed_in_user(request), review):
         raise Http404
     try:
         services.remove_chronology_entry(entry, by=signed_in_user(request), request=request)
@@ -558,10 +558,13 @@ def findings(request: HttpRequest, review_uuid: str) -> HttpResponse:
     return render(request, "reviews/findings.html", {"review": review, "sections": sections})
 
 
-def get_section_for(request: HttpRequest, review_uuid: str, key: str) -> FindingSection:
+def get_section_for(
+    request: HttpRequest, review_uuid: str, key: str, *, to_draft: bool = False
+) -> FindingSection:
+    """A findings section the user may see, or (``to_draft``) draft; 404 otherwise."""
     review = get_review_for(request, review_uuid)
     section = review.sections.filter(key=key).select_related("updated_by").first()
-    if section is None:
+    if section is None or (to_draft and not services.can_draft(signed_in_user(request), review)):
         raise Http404
     section.review = review
     return section
@@ -605,7 +608,7 @@ def base_version(request: HttpRequest) -> int:
 
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
-    section = get_section_for(request, review_uuid, key)
+    section = get_section_for(request, review_uuid, key, to_draft=request.method == "POST")
     if request.method == "GET":
         viewed(request, section.review, f"the findings on '{section.get_key_display()}'")
         return section_page(request, section, text=section.text)
@@ -631,7 +634,7 @@ def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
 @require_POST
 def autosave(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
     """Saves as the writer types (htmx). Answers with the status line, or the conflict."""
-    section = get_section_for(request, review_uuid, key)
+    section = get_section_for(request, review_uuid, key, to_draft=True)
     try:
         saved = drafting.save_section(
             section,
@@ -651,7 +654,7 @@ def autosave(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
 
 @require_POST
 def preview(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
-    get_section_for(request, review_uuid, key)
+    get_section_for(request, review_uuid, key, to_draft=True)
     return HttpResponse(drafting.render(request.POST.get("text", "")))
 
 
@@ -680,7 +683,7 @@ def section_history(request: HttpRequest, review_uuid: str, key: str) -> HttpRes
 
 @require_POST
 def restore_version(request: HttpRequest, review_uuid: str, key: str, number: int) -> HttpResponse:
-    section = get_section_for(request, review_uuid, key)
+    section = get_section_for(request, review_uuid, key, to_draft=True)
     version = section.versions.filter(number=number).first()
     if version is None:
         raise Http404
@@ -826,6 +829,8 @@ def action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResp
 @require_POST
 def verify_action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResponse:
     action = get_action_for(request, review_uuid, action_uuid)
+    if not signed_in_user(request).has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise Http404
     try:
         services.verify_action(action, by=signed_in_user(request), request=request)
     except ReferralError as error:

@@ -24,12 +24,16 @@ from django.http import HttpResponse
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from cmr_portal.documents.services import store_upload
 from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
+from reviews import services as review_services
+from reviews.models import Action, ActionUpdate, AgencyReport, ChronologyEntry
 from tests import files
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow
+from tests.reviews import flow as review_flow
 from tests.urls import Pattern, all_patterns
 
 OK, SIGN_IN, NOT_FOUND, NOT_ALLOWED, ADMIN = "ok", "sign-in", "404", "405", "admin"
@@ -132,6 +136,72 @@ def item_url(rest: str) -> Callable[[Personas, Referral], str]:
 def decided_url(rest: str) -> Callable[[Personas, Referral], str]:
     def build(people: Personas, draft: Referral) -> str:
         return f"/referrals/{flow.decided(people).referral.uuid}/{rest}"
+
+    return build
+
+
+REVIEWERS = ["lead_reviewer", "reviewer"]
+REVIEW_PEOPLE = [*SBNI_STAFF, *REVIEWERS]
+
+
+def split(get: list[str], post: list[str], *, post_only: bool = False) -> Outcomes:
+    """GET for ``get``, POST for ``post``; a 404 for anyone else signed in. ``post_only``: the
+    URL takes POST alone, so every GET is 405."""
+    outcomes = signed_in(NOT_ALLOWED if post_only else NOT_FOUND, NOT_FOUND)
+    for persona in SIGNED_IN:
+        outcomes[persona] = (
+            NOT_ALLOWED if post_only else OK if persona in get else NOT_FOUND,
+            OK if persona in post else NOT_FOUND,
+        )
+    return outcomes
+
+
+def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Referral], str]:
+    """A URL of a Belfast review with its team (lead_reviewer, reviewer), drafted or approved,
+    with a PSNI report asked of agency_contact and sent, and a chronology entry."""
+
+    def build(people: Personas, draft: Referral) -> str:
+        review = (review_flow.approved if approved else review_flow.drafted)(people)
+        psni = Agency.objects.get(short_name="PSNI")
+        report = AgencyReport.objects.create(
+            review=review,
+            agency=psni,
+            contact=people.agency_contact,
+            asked="Fictional",
+            due_date=review_flow.TODAY,
+            requested_by=people.lead_reviewer,
+        )
+        review_services.send_agency_report(
+            report,
+            report_file=files.upload("report.pdf", files.PDF),
+            chronology_file=None,
+            by=people.agency_contact,
+        )
+        entry = ChronologyEntry.objects.create(
+            review=review,
+            date=review_flow.TODAY,
+            agency=psni,
+            event="Fictional",
+            significance="context",
+            added_by=people.reviewer,
+        )
+        action = Action.objects.filter(recommendation__review=review).get()
+        update = ActionUpdate.objects.create(
+            action=action,
+            status="on_track",
+            note="Fictional",
+            evidence=store_upload(files.upload("evidence.pdf", files.PDF), by=people.reviewer),
+            author=people.reviewer,
+        )
+        values = {
+            "report": report.uuid,
+            "entry": entry.uuid,
+            "action": action.uuid,
+            "update": update.pk,
+            "member": review.team.get(user=people.reviewer).uuid,
+            "recommendation": action.recommendation.uuid,
+        }
+        return f"/reviews/{review.uuid}/{rest.format(**values)}"
 
     return build
 
@@ -272,7 +342,104 @@ EXPECTATIONS: dict[str, Expect] = {
         note="a recommended referral: the SBNI Chair only",
     ),
     "reviews:amend": Expect(only(["sbni_chair"], OK, OK), url=decided_url("decision/amend/")),
+    "reviews:list": Expect(signed_in(OK, NOT_ALLOWED), note="each sees what they may"),
+    "reviews:review": Expect(
+        only([*REVIEW_PEOPLE, *BELFAST_MEMBERS], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url(""),
+        note="the referring panel sees the progress only",
+    ),
+    "reviews:team": Expect(split(REVIEW_PEOPLE, ["sbni_officer"]), url=review_url("team/")),
+    "reviews:remove_member": Expect(
+        split([], ["sbni_officer"], post_only=True), url=review_url("team/{member}/remove/")
+    ),
+    "reviews:terms": Expect(split(REVIEW_PEOPLE, ["lead_reviewer"]), url=review_url("terms/")),
+    "reviews:agency_reports": Expect(
+        split(REVIEW_PEOPLE, ["lead_reviewer"]), url=review_url("agency-reports/")
+    ),
+    "reviews:agency_report": Expect(
+        split([*REVIEW_PEOPLE, "agency_contact"], ["agency_contact"]),
+        url=review_url("agency-reports/{report}/"),
+    ),
+    "reviews:accept_agency_report": Expect(
+        split([], [*REVIEW_PEOPLE, "agency_contact"], post_only=True),
+        url=review_url("agency-reports/{report}/accept/"),
+        note="only the lead accepts; anyone else who may see it is told why",
+    ),
+    "reviews:agency_document": Expect(
+        only([*REVIEW_PEOPLE, "agency_contact"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("agency-reports/{report}/report/"),
+    ),
+    "reviews:chronology": Expect(split(REVIEW_PEOPLE, REVIEWERS), url=review_url("chronology/")),
+    "reviews:import_chronology": Expect(
+        only(REVIEWERS, OK, OK), url=review_url("chronology/import/")
+    ),
+    "reviews:export_chronology": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("chronology/export/"),
+    ),
+    "reviews:remove_entry": Expect(
+        split([], REVIEWERS, post_only=True), url=review_url("chronology/{entry}/remove/")
+    ),
+    "reviews:findings": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("findings/"),
+    ),
+    "reviews:section": Expect(
+        split(REVIEW_PEOPLE, REVIEWERS), url=review_url("findings/prevention/")
+    ),
+    "reviews:autosave": Expect(
+        split([], REVIEWERS, post_only=True), url=review_url("findings/prevention/autosave/")
+    ),
+    "reviews:preview": Expect(
+        split([], REVIEWERS, post_only=True), url=review_url("findings/prevention/preview/")
+    ),
+    "reviews:section_history": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("findings/prevention/history/"),
+    ),
+    "reviews:restore_version": Expect(
+        split([], REVIEWERS, post_only=True),
+        url=review_url("findings/prevention/versions/1/restore/"),
+    ),
+    "reviews:comment": Expect(
+        split([], REVIEWERS, post_only=True), url=review_url("findings/prevention/comments/")
+    ),
+    "reviews:recommendations": Expect(
+        split(REVIEW_PEOPLE, REVIEWERS), url=review_url("recommendations/")
+    ),
+    "reviews:add_action": Expect(
+        only(REVIEWERS, OK, OK), url=review_url("recommendations/{recommendation}/actions/")
+    ),
+    "reviews:action": Expect(
+        split(
+            [*REVIEW_PEOPLE, "agency_contact"],
+            [*REVIEWERS, "sbni_officer", "agency_contact"],
+        ),
+        url=review_url("actions/{action}/", approved=True),
+        note="progress during follow-up: the team, SBNI officers and the agency",
+    ),
+    "reviews:verify_action": Expect(
+        split([], ["sbni_officer"], post_only=True),
+        url=review_url("actions/{action}/verify/", approved=True),
+    ),
+    "reviews:evidence": Expect(
+        only([*REVIEW_PEOPLE, "agency_contact"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("actions/{action}/evidence/{update}/", approved=True),
+    ),
+    "reviews:report": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("report/"),
+    ),
+    "reviews:approval": Expect(
+        split(REVIEW_PEOPLE, REVIEW_PEOPLE),
+        url=review_url("approval/"),
+        note="each sees the steps their role may take",
+    ),
+    "reviews:themes": Expect(
+        split(REVIEW_PEOPLE, [*REVIEWERS, "sbni_officer"]), url=review_url("themes/")
+    ),
 }
+
 # The admin site, for system administrators only; anyone else signed in finds nothing.
 ADMIN_SITE = Expect(only(["admin"], ADMIN, ADMIN))
 

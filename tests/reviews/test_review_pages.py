@@ -2,21 +2,16 @@
 list's states, and a review run from its team to its closure."""
 
 import datetime
-from pathlib import Path
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from panels.models import Agency
 from reviews import services
-from reviews.models import Action, AgencyReport, ChronologyEntry, Review
-from tests import files
+from reviews.models import Review
 from tests.conftest import Personas, sign_in
-from tests.referrals.test_referral_pages import date_fields
 from tests.reviews import flow
 
 TODAY = timezone.localdate()

@@ -1,0 +1,133 @@
+"""Findings drafted online: autosave, two writers on one section, versions, restore, Markdown."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from cmr_portal.audit.models import AuditEvent
+from reviews import drafting
+from reviews.models import FindingSection, FindingVersion, Review
+from reviews.services import ReviewError
+from tests.conftest import Personas, sign_in
+from tests.reviews import flow
+
+
+@pytest.fixture
+def review(personas: Personas) -> Review:
+    return flow.with_team(personas)
+
+
+def section_url(review: Review, rest: str = "") -> str:
+    return f"/reviews/{review.uuid}/findings/prevention/{rest}"
+
+
+def test_autosave_saves_and_moves_the_version_on(personas: Personas, review: Review) -> None:
+    lead = sign_in(Client(), personas.lead_reviewer)
+    response = lead.post(
+        section_url(review, "autosave/"), {"text": "First words.", "base_version": 0}
+    )
+    body = response.content.decode()
+    assert "Saved at" in body
+    assert 'id="base-version" value="1" hx-swap-oob="true"' in body
+    lead.post(section_url(review, "autosave/"), {"text": "First words, more.", "base_version": 1})
+    section = FindingSection.objects.get(review=review, key="prevention")
+    assert (section.text, section.version) == ("First words, more.", 2)
+    # One writer saving as they type makes one entry of the history, not one per save.
+    assert FindingVersion.objects.filter(section=section).count() == 1
+    assert AuditEvent.objects.filter(action="review.findings_saved").count() == 2
+
+
+def test_two_writers_on_one_section_lose_nothing(personas: Personas, review: Review) -> None:
+    lead = sign_in(Client(), personas.lead_reviewer)
+    other = sign_in(Client(), personas.reviewer)
+    # Both open the section at version 0.
+    for client in (lead, other):
+        assert 'id="base-version" value="0"' in client.get(section_url(review)).content.decode()
+    lead.post(section_url(review, "autosave/"), {"text": "The lead's words.", "base_version": 0})
+    stale = other.post(
+        section_url(review, "autosave/"), {"text": "The reviewer's words.", "base_version": 0}
+    )
+    body = stale.content.decode()
+    assert "Someone else saved this section while you were writing" in body
+    assert "The lead&#x27;s words." in body  # their text, shown beside the box that keeps yours
+    assert "hx-swap-oob" not in body  # the version stays stale: nothing more saves silently
+    section = FindingSection.objects.get(review=review, key="prevention")
+    assert section.text == "The lead's words."
+
+    # Without scripts, the form's Save shows the same choice, with the writer's text kept.
+    page = other.post(section_url(review), {"text": "The reviewer's words.", "base_version": 0})
+    assert page.status_code == 409
+    body = page.content.decode()
+    assert "The reviewer&#x27;s words.</textarea>" in body
+    assert re.search(r'name="overwrite" value="1"', body)
+    # The writer chooses their own text, knowingly.
+    chosen = other.post(
+        section_url(review),
+        {"text": "Both: the lead's and the reviewer's.", "base_version": 0, "overwrite": 1},
+    )
+    assert chosen.status_code == 302
+    section.refresh_from_db()
+    assert section.text == "Both: the lead's and the reviewer's."
+    texts = list(FindingVersion.objects.filter(section=section).values_list("text", flat=True))
+    assert "The lead's words." in texts  # the overwritten text stays in the history
+
+
+def test_a_version_can_be_compared_and_restored(personas: Personas, review: Review) -> None:
+    section = FindingSection.objects.get(review=review, key="prevention")
+    drafting.save_section(section, text="One\nTwo", base_version=0, by=personas.lead_reviewer)
+    drafting.save_section(section, text="One\nThree", base_version=1, by=personas.reviewer)
+    lead = sign_in(Client(), personas.lead_reviewer)
+    history = lead.get(section_url(review, "history/?version=1")).content.decode()
+    assert re.search(r"<del[^>]*>.*Removed: </span>Two</del>", history)
+    assert re.search(r"<ins[^>]*>.*Added: </span>Three</ins>", history)
+    response = lead.post(section_url(review, "versions/1/restore/"), {"base_version": 2})
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert (section.text, section.version) == ("One\nTwo", 3)
+    assert FindingVersion.objects.filter(section=section).count() == 3
+
+
+def test_only_the_team_drafts_and_only_while_drafting(personas: Personas, review: Review) -> None:
+    section = FindingSection.objects.get(review=review, key="prevention")
+    with pytest.raises(ReviewError):
+        drafting.save_section(section, text="x", base_version=0, by=personas.sbni_officer)
+    Review.objects.filter(pk=review.pk).update(stage=Review.Stage.PANEL_SCRUTINY)
+    with pytest.raises(ReviewError):
+        drafting.save_section(section, text="x", base_version=0, by=personas.lead_reviewer)
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        "<script>alert('x')</script>",
+        '<img src="http://127.0.0.1:9/x.png">',
+        "![x](http://127.0.0.1:9/x.png)",
+        "[click](javascript:alert(1))",
+        '<p style="background:url(file:///etc/passwd)">x</p>',
+        '<a href="file:///etc/passwd">x</a>',
+    ],
+)
+def test_markdown_never_renders_anything_that_runs_or_loads(unsafe: str) -> None:
+    html = str(drafting.render(unsafe))
+    for needle in ("<script", "<img", "javascript:", "style=", "file:", "127.0.0.1"):
+        assert needle not in html, html
+
+
+def test_markdown_keeps_the_structure_of_the_text() -> None:
+    html = str(
+        drafting.render("## Heading\n\n* one\n* two\n\n**bold** [SBNI](https://example.org)")
+    )
+    assert "<h2>Heading</h2>" in html
+    assert "<li>one</li>" in html
+    assert "<strong>bold</strong>" in html
+    assert 'href="https://example.org"' in html
+
+
+def test_comments_are_for_the_team(personas: Personas, review: Review) -> None:
+    reviewer = sign_in(Client(), personas.reviewer)
+    reviewer.post(section_url(review, "comments/"), {"text": "Check the dates (fictional)."})
+    page = sign_in(Client(), personas.lead_reviewer).get(section_url(review)).content.decode()
+    assert "Check the dates (fictional)." in page
+    officer = sign_in(Client(), personas.sbni_officer)
+    assert officer.post(section_url(review, "comments/"), {"text": "x"}).status_code == 404
