@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import redis
@@ -31,6 +32,12 @@ from tests.factories import UserFactory, verified_device
 def fast_password_hashing(settings: Settings) -> None:
     """Hashing at full strength costs seconds per user; what it protects is not under test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings: Settings, tmp_path: Path) -> None:
+    """Uploads go to a folder of the test's own, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from panels.models import Agency
 from reviews import services
-from reviews.models import Review
+from reviews.models import Action, AgencyReport, ChronologyEntry, Review
+from tests import files
 from tests.conftest import Personas, sign_in
+from tests.referrals.test_referral_pages import date_fields
 from tests.reviews import flow
 
 TODAY = timezone.localdate()
@@ -97,3 +99,101 @@ def test_the_referring_panel_sees_progress_only(personas: Personas) -> None:
     western = sign_in(Client(), personas.western_member)
     assert western.get(f"/reviews/{review.uuid}/").status_code == 404
     assert review.reference not in page(western, "/reviews/")
+
+
+def test_a_review_runs_from_its_team_to_its_closure_page_by_page(personas: Personas) -> None:
+    review = flow.opened(personas)
+    base = f"/reviews/{review.uuid}/"
+    officer = sign_in(Client(), personas.sbni_officer)
+    for person, role in ((personas.lead_reviewer, "lead"), (personas.reviewer, "reviewer")):
+        assert officer.post(f"{base}team/", {"user": person.pk, "role": role}).status_code == 302
+
+    lead = sign_in(Client(), personas.lead_reviewer)
+    psni = Agency.objects.get(short_name="PSNI")
+    terms = {
+        **date_fields("period_from", TODAY - datetime.timedelta(days=400)),
+        **date_fields("period_to", TODAY - datetime.timedelta(days=10)),
+        "lines_of_enquiry": "Fictional lines of enquiry.",
+        "purposes": ["facts", "worked_well"],
+        "agencies": [psni.pk],
+        **date_fields("agreed_on", TODAY),
+    }
+    assert lead.post(f"{base}terms/", terms).status_code == 302
+    assert "Version 1, saved by" in page(lead, f"{base}terms/")
+    response = lead.post(
+        f"{base}agency-reports/",
+        {
+            "agency": psni.pk,
+            "contact": personas.agency_contact.pk,
+            "asked": "Your report and chronology (fictional).",
+            **date_fields("due_date", TODAY + datetime.timedelta(days=15)),
+        },
+    )
+    assert response.status_code == 302
+    report = AgencyReport.objects.get()
+    contact = sign_in(Client(), personas.agency_contact)
+    contact.post(
+        f"{base}agency-reports/{report.uuid}/",
+        {
+            "report": files.upload("report.pdf", files.PDF),
+            "chronology": files.upload("chronology.xlsx", files.XLSX),
+        },
+    )
+    lead.post(f"{base}agency-reports/{report.uuid}/accept/")
+    assert AgencyReport.objects.get().status == AgencyReport.Status.ACCEPTED
+
+    reviewer = sign_in(Client(), personas.reviewer)
+    entry = {
+        **date_fields("date", TODAY - datetime.timedelta(days=30)),
+        "agency": psni.pk,
+        "event": "Fictional home visit.",
+        "significance": "key",
+    }
+    assert reviewer.post(f"{base}chronology/", entry).status_code == 302
+    assert ChronologyEntry.objects.count() == 1
+    for key in ("what_happened", "prevention", "typicality", "changes", "practice_changed"):
+        reviewer.post(
+            f"{base}findings/{key}/autosave/", {"text": f"Fictional {key}.", "base_version": 0}
+        )
+    lead.post(f"{base}findings/worked_well/", {"text": "Fictional good work.", "base_version": 0})
+    assert "Fictional typicality." in page(lead, f"{base}findings/typicality/")
+
+    changes = review.sections.get(key="changes")
+    lead.post(
+        f"{base}recommendations/", {"text": "Fictional recommendation.", "findings": [changes.pk]}
+    )
+    recommendation = review.recommendations.get()
+    action = {
+        "agency": psni.pk,
+        "owner": "Fictional post",
+        "description": "Fictional action.",
+        **date_fields("due_date", TODAY + datetime.timedelta(days=60)),
+        "measure": "Fictional measure.",
+    }
+    assert (
+        lead.post(f"{base}recommendations/{recommendation.uuid}/actions/", action).status_code
+        == 302
+    )
+    assert "Fictional good work." in page(lead, f"{base}report/")
+
+    def step(client: Client, name: str, comments: str = "") -> None:
+        review.refresh_from_db()
+        response = client.post(
+            f"{base}approval/",
+            {"step": name, "seen": review.stage, f"{name}-comments": comments},
+        )
+        assert response.status_code == 302, response.content.decode()
+
+    step(lead, "submit")
+    step(sign_in(Client(), personas.cmr_panel_chair), "panel_approve")
+    step(sign_in(Client(), personas.sbni_chair), "chair_approve")
+    made = Action.objects.get()
+    officer.post(
+        f"{base}actions/{made.uuid}/", {"status": "completed", "note": "Done (fictional)."}
+    )
+    officer.post(f"{base}actions/{made.uuid}/verify/")
+    step(officer, "close")
+    review.refresh_from_db()
+    assert review.status == Review.Status.CLOSED
+    workspace = page(officer, base)
+    assert workspace.count("Completed") >= 8

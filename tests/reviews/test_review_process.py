@@ -1,0 +1,162 @@
+"""The review's people and steps: the team and its permissions, agency reports, approval with
+returns, follow-up of actions until verified, closure."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from cmr_portal.audit.models import AuditEvent
+from cmr_portal.notifications.models import Notification
+from panels.models import Agency
+from reviews import services
+from reviews.models import Action, AgencyReport, Review, ReviewMember, StageChange
+from reviews.services import ReviewError
+from tests import files
+from tests.conftest import Personas, sign_in
+from tests.reviews import flow
+
+TODAY = flow.TODAY
+
+
+def test_reviewers_see_their_own_reviews_only(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    other = flow.opened(personas)  # a second review, with no team
+    reviewer = sign_in(Client(), personas.reviewer)
+    listed = reviewer.get("/reviews/").content.decode()
+    assert review.reference in listed
+    assert other.reference not in listed
+    assert reviewer.get(f"/reviews/{other.uuid}/").status_code == 404
+    assert reviewer.get(f"/reviews/{other.uuid}/findings/").status_code == 404
+    assert reviewer.get(f"/reviews/{review.uuid}/findings/").status_code == 200
+
+
+def test_appointing_gives_permissions_on_that_review_and_removing_takes_them(
+    personas: Personas,
+) -> None:
+    review = flow.with_team(personas)
+    assert personas.lead_reviewer.has_perm("reviews.lead_review", review)
+    assert not personas.reviewer.has_perm("reviews.lead_review", review)
+    with pytest.raises(ReviewError, match="Only an SBNI officer"):
+        services.appoint(
+            review, personas.western_member, ReviewMember.Role.REVIEWER, by=personas.sbni_chair
+        )
+    with pytest.raises(ReviewError, match="has a lead reviewer"):
+        services.appoint(
+            review, personas.western_member, ReviewMember.Role.LEAD, by=personas.sbni_officer
+        )
+    member = review.team.get(user=personas.reviewer)
+    services.remove_member(member, by=personas.sbni_officer)
+    fresh = type(personas.reviewer).objects.get(pk=personas.reviewer.pk)  # no permission cache
+    assert not fresh.has_perm("reviews.see_review", review)
+    assert Notification.objects.filter(
+        recipient=personas.lead_reviewer, message__contains="You are on the team"
+    ).exists()
+    assert AuditEvent.objects.filter(action="review.member_removed").exists()
+
+
+def test_the_agency_contact_sends_the_report_and_the_lead_accepts_it(
+    personas: Personas,
+) -> None:
+    review = flow.with_team(personas)
+    psni = Agency.objects.get(short_name="PSNI")
+    with pytest.raises(ReviewError, match="not a contact of"):
+        services.request_agency_report(
+            review,
+            agency=Agency.objects.get(short_name="PBNI"),
+            contact=personas.agency_contact,
+            asked="Fictional",
+            due_date=TODAY + datetime.timedelta(days=20),
+            by=personas.lead_reviewer,
+        )
+    report = services.request_agency_report(
+        review,
+        agency=psni,
+        contact=personas.agency_contact,
+        asked="Your involvement from 2024 (fictional).",
+        due_date=TODAY + datetime.timedelta(days=20),
+        by=personas.lead_reviewer,
+    )
+    contact = sign_in(Client(), personas.agency_contact)
+    assert review.reference in contact.get("/reviews/").content.decode()
+    url = f"/reviews/{review.uuid}/agency-reports/{report.uuid}/"
+    response = contact.post(url, {"report": files.upload("report.pdf", files.PDF)})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == AgencyReport.Status.RECEIVED
+    assert contact.get(f"/reviews/{review.uuid}/").status_code == 404  # its request only
+    with pytest.raises(ReviewError, match="lead reviewer"):
+        services.accept_agency_report(report, by=personas.reviewer)
+    services.accept_agency_report(report, by=personas.lead_reviewer)
+    report.refresh_from_db()
+    assert report.status == AgencyReport.Status.ACCEPTED
+    AgencyReport.objects.filter(pk=report.pk).update(
+        status=AgencyReport.Status.REQUESTED, due_date=TODAY - datetime.timedelta(days=1)
+    )
+    report.refresh_from_db()
+    assert report.is_overdue
+
+
+def test_the_draft_report_goes_through_both_approvals_with_a_return(
+    personas: Personas,
+) -> None:
+    review = flow.with_team(personas)
+    with pytest.raises(ReviewError, match="Agree the terms of reference"):
+        services.take_step(review, "submit", by=personas.lead_reviewer)
+    review = flow.drafted(personas)
+    with pytest.raises(ReviewError, match="cannot submit"):
+        services.take_step(review, "submit", by=personas.reviewer)
+    services.take_step(review, "submit", by=personas.lead_reviewer)
+    with pytest.raises(ReviewError, match="Say what needs to change"):
+        services.take_step(review, "panel_return", by=personas.cmr_panel_chair)
+    with pytest.raises(ReviewError, match="cannot approve"):
+        services.take_step(review, "panel_approve", by=personas.sbni_chair)
+    services.take_step(
+        review, "panel_return", comments="Say more on typicality.", by=personas.cmr_panel_chair
+    )
+    review.refresh_from_db()
+    assert review.stage == Review.Stage.DRAFTING
+    services.take_step(review, "submit", by=personas.lead_reviewer)
+    services.take_step(review, "panel_approve", by=personas.cmr_panel_chair)
+    with pytest.raises(ReviewError, match="Someone else acted on this review"):
+        services.take_step(
+            review, "chair_approve", by=personas.sbni_chair, seen=Review.Stage.PANEL_SCRUTINY
+        )
+    services.take_step(review, "chair_approve", by=personas.sbni_chair)
+    review.refresh_from_db()
+    assert review.stage == Review.Stage.FOLLOW_UP
+    stages = list(StageChange.objects.filter(review=review).values_list("to_stage", flat=True))
+    assert stages == ["follow_up", "chair_approval", "panel_scrutiny", "drafting", "panel_scrutiny"]
+    assert StageChange.objects.get(to_stage="drafting").comments == "Say more on typicality."
+
+
+def test_actions_are_followed_up_verified_then_the_review_closes(
+    personas: Personas,
+) -> None:
+    review = flow.approved(personas)
+    action = Action.objects.get(recommendation__review=review)
+    assert action.state() == ("Not started", "grey")
+    assert action.state(today=action.due_date + datetime.timedelta(days=1)) == ("Overdue", "red")
+    with pytest.raises(ReviewError, match="Verify every action"):
+        services.take_step(review, "close", by=personas.sbni_officer)
+    contact = sign_in(Client(), personas.agency_contact)
+    url = f"/reviews/{review.uuid}/actions/{action.uuid}/"
+    response = contact.post(
+        url,
+        {
+            "status": "completed",
+            "note": "Daily checks run since May (fictional).",
+            "evidence": files.upload("audit.pdf", files.PDF),
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.COMPLETED
+    assert action.updates.get().evidence is not None
+    with pytest.raises(ReviewError, match="Only an SBNI officer"):
+        services.verify_action(action, by=personas.lead_reviewer)
+    services.verify_action(action, by=personas.sbni_officer)
+    services.take_step(review, "close", by=personas.sbni_officer)
+    review.refresh_from_db()
+    assert (review.stage, review.status) == (Review.Stage.CLOSED, Review.Status.CLOSED)
+    assert review.closure_reason == "Every action has been verified."
