@@ -13,7 +13,10 @@ from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.security import DEMO_EMAIL_DOMAIN
 from referrals import consideration
 from referrals import services as referral_services
-from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
+from referrals.consideration import DecisionValues
+from referrals.models import AgencyInvolvement, Answer, Outcome, Referral, Sibling
+from reviews import services as review_services
+from reviews.models import ReviewMember
 
 
 @dataclass(frozen=True)
@@ -163,30 +166,14 @@ def load_demo_data() -> list[Persona]:
 DEMO_TRUST_REFERENCE = "DEMO (fictional)"
 
 
-def load_demo_referrals() -> None:
-    """Two fictional Belfast referrals, once: a draft half done, and one sent to the SBNI,
-    acknowledged and on the agenda of a CMR Panel meeting held today, ready for its
-    recommendation."""
-    if Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE).exists():
-        return
-    member = User.objects.get(email=f"belfast.member@{DEMO_EMAIL_DOMAIN}")
-    belfast = Panel.objects.get(code="BEL")
+def _sent_referral(member: User, initials: str, summary: str) -> Referral:
+    """A complete fictional Belfast referral, sent to the SBNI."""
     today = timezone.localdate()
-    draft = referral_services.create_referral(belfast, by=member)
-    referral_services.update_referral(
-        draft,
-        {
-            "child_initials": "JD",
-            "child_estimated_age": 4,
-            "child_trust_reference": DEMO_TRUST_REFERENCE,
-        },
-        by=member,
-    )
-    sent = referral_services.create_referral(belfast, by=member)
+    sent = referral_services.create_referral(Panel.objects.get(code="BEL"), by=member)
     referral_services.update_referral(
         sent,
         {
-            "child_initials": "MK",
+            "child_initials": initials,
             "child_date_of_birth": today - datetime.timedelta(days=900),
             "child_gender": Referral.Gender.FEMALE,
             "child_trust_reference": DEMO_TRUST_REFERENCE,
@@ -194,8 +181,7 @@ def load_demo_referrals() -> None:
             "event_date": today - datetime.timedelta(days=12),
             "agency_aware_date": today - datetime.timedelta(days=11),
             "event_place": "Family home (fictional)",
-            "event_summary": "A fictional account for the demonstration: the child was brought "
-            "to hospital with injuries that staff could not explain.",
+            "event_summary": summary,
             "child_on_register": Answer.NO,
             "child_looked_after": Answer.NO,
             "sibling_on_register": Answer.YES,
@@ -221,10 +207,79 @@ def load_demo_referrals() -> None:
         },
         by=member,
     )
-    referral_services.submit_referral(sent, by=member)
-    officer = User.objects.get(email=f"sbni.officer@{DEMO_EMAIL_DOMAIN}")
-    referral_services.acknowledge_referral(sent, by=officer)
+    return referral_services.submit_referral(sent, by=member)
+
+
+def demo_user(key: str) -> User:
+    return User.objects.get(email=f"{key}@{DEMO_EMAIL_DOMAIN}")
+
+
+def load_demo_referrals() -> None:
+    """Fictional Belfast referrals, once: a draft half done; one acknowledged and on the agenda
+    of a CMR Panel meeting held today, ready for its recommendation; and one decided, whose
+    review is open with its team appointed."""
+    if Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE).exists():
+        return
+    member = demo_user("belfast.member")
+    officer = demo_user("sbni.officer")
+    today = timezone.localdate()
+    draft = referral_services.create_referral(Panel.objects.get(code="BEL"), by=member)
+    referral_services.update_referral(
+        draft,
+        {
+            "child_initials": "JD",
+            "child_estimated_age": 4,
+            "child_trust_reference": DEMO_TRUST_REFERENCE,
+        },
+        by=member,
+    )
+    waiting = _sent_referral(
+        member,
+        "MK",
+        "A fictional account for the demonstration: the child was brought to hospital with "
+        "injuries that staff could not explain.",
+    )
+    referral_services.acknowledge_referral(waiting, by=officer)
     meeting = consideration.schedule_meeting(
         date=today, place="SBNI offices, demonstration room (fictional)", by=officer
     )
-    consideration.add_to_agenda(meeting, sent, by=officer)
+    consideration.add_to_agenda(meeting, waiting, by=officer)
+
+    decided = _sent_referral(
+        member,
+        "RT",
+        "A fictional account for the demonstration: the child was found alone at home, "
+        "unwell, after several missed health appointments.",
+    )
+    referral_services.acknowledge_referral(decided, by=officer)
+    earlier = consideration.schedule_meeting(
+        date=today, place="Extraordinary meeting, video call (fictional)", by=officer
+    )
+    item = consideration.add_to_agenda(earlier, decided, by=officer)
+    consideration.record_attendance(
+        earlier, dict.fromkeys(consideration.cmr_panel_members(), "present"), by=officer
+    )
+    consideration.recommend(
+        item,
+        {
+            "harm": Answer.YES,
+            "abuse": Answer.YES,
+            "register": Answer.YES,
+            "looked_after": Answer.NO,
+            "concerns": Answer.YES,
+            "learning": Answer.NO,
+            "outcome": Outcome.CMR_17_2,
+            "learning_route": None,
+            "rationale": "Fictional: agencies held pieces of the picture that were not shared.",
+            "dissent": "",
+        },
+        by=demo_user("cmr.panel.chair"),
+    )
+    decision = review_services.decide(
+        decided,
+        DecisionValues(Outcome.CMR_17_2, "Fictional reasons for the demonstration."),
+        by=demo_user("sbni.chair"),
+    )
+    review = decision.reviews.get()
+    review_services.appoint(review, demo_user("lead.reviewer"), ReviewMember.Role.LEAD, by=officer)
+    review_services.appoint(review, demo_user("reviewer"), ReviewMember.Role.REVIEWER, by=officer)

@@ -95,12 +95,19 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+CANNOT_START = "Cannot start yet"
+
+
 @dataclass(frozen=True)
 class Task:
     title: str
     url: str | None
     state: str
     colour: str = ""  # a tag colour; none when the task is completed
+
+    @property
+    def cannot_start(self) -> bool:
+        return self.state == CANNOT_START
 
     @property
     def slug(self) -> str:
@@ -131,10 +138,14 @@ def tasks(review: Review, full: bool) -> list[Task]:
     def url(name: str) -> str | None:
         return reverse(f"reviews:{name}", args=[review.uuid]) if full else None
 
-    def progress(done: bool, started: bool, note: str = "") -> tuple[str, str]:
+    def progress(
+        done: bool, started: bool, note: str = "", *, can_start: bool = True
+    ) -> tuple[str, str]:
         if done:
             return "Completed", ""
-        return (note or "In progress", "light-blue") if started else ("Not started", "blue")
+        if started:
+            return note or "In progress", "light-blue"
+        return ("Not started", "blue") if can_start else (CANNOT_START, "")
 
     sections = len(FindingSection.Key)
     rows = [
@@ -184,6 +195,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
                 review.stage in (stage.FOLLOW_UP, stage.CLOSED),
                 after_drafting,
                 str(review.get_stage_display()),
+                can_start=False,
             ),
         ),
         (
@@ -193,9 +205,14 @@ def tasks(review: Review, full: bool) -> list[Task]:
                 review.stage == stage.CLOSED,
                 review.stage == stage.FOLLOW_UP,
                 f"{actions['verified']} of {actions['total']} actions verified",
+                can_start=False,
             ),
         ),
-        ("Closure", "approval", progress(review.stage == stage.CLOSED, False)),
+        (
+            "Closure",
+            "approval",
+            progress(review.stage == stage.CLOSED, False, can_start=False),
+        ),
     ]
     return [Task(title, url(name), state, colour) for title, name, (state, colour) in rows]
 

@@ -9,6 +9,7 @@ from cmr_portal.demo import DEMO_TRUST_REFERENCE, PERSONAS
 from panels.models import User
 from panels.security import DEMO_EMAIL_DOMAIN
 from referrals.models import Meeting, Referral
+from reviews.models import Review
 from tests.conftest import sign_in
 
 
@@ -26,10 +27,14 @@ def test_demo_data_loads_twice_without_duplicates(capsys: pytest.CaptureFixture[
         assert persona.email in printed
     demo_referrals = Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE)
     assert sorted(demo_referrals.values_list("status", flat=True)) == [
+        "decided",
         "draft",
         "under_consideration",
     ]
-    assert Meeting.objects.get().items.get().referral.child_initials == "MK"
+    waiting = Meeting.objects.get(place__startswith="SBNI offices").items.get()
+    assert waiting.referral.child_initials == "MK"
+    review = Review.objects.get()
+    assert set(review.team.values_list("role", flat=True)) == {"lead", "reviewer"}
 
 
 @pytest.mark.django_db
