@@ -320,17 +320,23 @@ class Outcome(models.TextChoices):
 CMR_REQUIRED = (Outcome.CMR_17_2, Outcome.CMR_17_3)
 
 
-class LearningRoute(models.Model):
-    """Another way to learn from a case that needs no CMR. Editable: the names are unconfirmed."""
+class ListEntry(models.Model):
+    """An entry of a list that administrators keep: retired when no longer used, never deleted,
+    so that the records naming it keep their meaning."""
 
     name = models.CharField(max_length=100, unique=True)
     active = models.BooleanField(default=True)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class LearningRoute(ListEntry):
+    """Another way to learn from a case that needs no CMR. Editable: the names are unconfirmed."""
 
 
 class Meeting(models.Model):

@@ -10,20 +10,11 @@ from django.utils import timezone
 
 from cmr_portal.documents.models import Document
 from panels.models import Agency, User
-from referrals.models import Decision, Referral
+from referrals.models import Decision, ListEntry, Referral
 
 
-class LearningTheme(models.Model):
-    """A theme of learning, applied to reviews and findings. Editable; retire, never delete."""
-
-    name = models.CharField(max_length=100, unique=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+class LearningTheme(ListEntry):
+    """A theme of learning, applied to reviews and findings."""
 
 
 class Review(models.Model):

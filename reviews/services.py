@@ -79,7 +79,7 @@ def open_review(decision: Decision, *, by: User, request: HttpRequest | None = N
     notify(
         sbni_officers(),
         message=f"Review {review.reference} is open: appoint its review team",
-        url=reverse("referrals:overview", args=[referral.uuid]),
+        url=_url(review),
     )
     return review
 

@@ -1,0 +1,7 @@
+from django.contrib import admin
+
+from referrals.admin import ListEntryAdmin
+from reviews.models import LearningTheme
+
+# The learning themes applied to reviews and their findings.
+admin.site.register(LearningTheme, ListEntryAdmin)
