@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -20,12 +22,15 @@ class TimescaleAdmin(admin.ModelAdmin[Timescale]):
         return False
 
 
-@admin.register(LearningRoute)
-class LearningRouteAdmin(admin.ModelAdmin[LearningRoute]):
-    """The other ways to learn from a case that needs no CMR. Retire a route, never delete it."""
+class ListEntryAdmin(admin.ModelAdmin[Any]):
+    """A list administrators keep: add, rename or retire an entry, never delete it."""
 
     list_display = ["name", "active"]
     list_editable = ["active"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: LearningRoute | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The other ways to learn from a case that needs no CMR.
+admin.site.register(LearningRoute, ListEntryAdmin)
