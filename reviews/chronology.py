@@ -9,10 +9,10 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
 from openpyxl import load_workbook
 
 from panels.models import Agency
@@ -21,6 +21,7 @@ from reviews.models import ChronologyEntry
 COLUMNS = ["Date", "End date", "Agency", "Event", "Source document", "Significance", "Notes"]
 MAX_ROWS = 5000
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -33,23 +34,27 @@ class ImportRefused(Exception):
     """The file cannot be read as a chronology at all; the message says why."""
 
 
-def _rows(upload: UploadedFile) -> Iterator[list[Any]]:
+def _rows(upload: UploadedFile) -> list[list[Any]]:
+    """Every row of the first sheet or of the CSV file, read in full inside the checks."""
     name = (upload.name or "").lower()
     if name.endswith(".xlsx"):
         try:
             book = load_workbook(upload, read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            # Read the real extent, not the size the file claims, which some tools write wrongly.
+            sheet.reset_dimensions()
+            return [list(row) for row in islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)]
         except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
             raise ImportRefused("The file is not a readable XLSX spreadsheet.") from error
-        sheet = book.worksheets[0]
-        yield from (list(row) for row in sheet.iter_rows(values_only=True))
-    elif name.endswith(".csv"):
+    if name.endswith(".csv"):
         try:
             text = upload.read().decode("utf-8-sig")
+            return list(islice(csv.reader(io.StringIO(text)), MAX_ROWS + 2))
         except UnicodeDecodeError as error:
             raise ImportRefused("Save the CSV file as UTF-8 and try again.") from error
-        yield from csv.reader(io.StringIO(text))
-    else:
-        raise ImportRefused("Choose a CSV or XLSX file.")
+        except csv.Error as error:
+            raise ImportRefused(f"The CSV file cannot be read: {error}.") from error
+    raise ImportRefused("Choose a CSV or XLSX file.")
 
 
 def _date(value: Any, label: str, problems: list[str]) -> datetime.date | None:
@@ -71,9 +76,10 @@ def _date(value: Any, label: str, problems: list[str]) -> datetime.date | None:
 
 def _agencies() -> dict[str, Agency]:
     known: dict[str, Agency] = {}
-    for agency in Agency.objects.filter(Q(active=True)):
-        known[agency.name.lower()] = agency
-        known[agency.short_name.lower()] = agency
+    for agency in Agency.objects.filter(active=True):
+        for name in (agency.name, agency.short_name):
+            if name.strip():
+                known[name.strip().lower()] = agency
     return known
 
 
@@ -89,6 +95,8 @@ def _significance(value: Any, problems: list[str]) -> str:
 
 def _text(value: Any, label: str, limit: int, problems: list[str], required: bool) -> str:
     text = str(value or "").strip()
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        text = text[1:]  # as the export wrote it, to keep a spreadsheet from running it
     if required and not text:
         problems.append(f"Enter the {label.lower()}")
     if len(text) > limit:
@@ -98,7 +106,7 @@ def _text(value: Any, label: str, limit: int, problems: list[str], required: boo
 
 def read(upload: UploadedFile) -> tuple[list[dict[str, Any]], list[RowReport]]:
     """The rows as entries' values, and a report of every row with problems."""
-    rows = _rows(upload)
+    rows = iter(_rows(upload))
     heading = [str(cell or "").strip() for cell in next(rows, [])]
     if heading[: len(COLUMNS)] != COLUMNS:
         raise ImportRefused(f"The first row must name the columns: {', '.join(COLUMNS)}.")
@@ -138,8 +146,8 @@ def read(upload: UploadedFile) -> tuple[list[dict[str, Any]], list[RowReport]]:
 
 
 def _cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Neutralise text a spreadsheet would run as a formula (the import takes the mark off)."""
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
 def export(entries: Iterable[ChronologyEntry]) -> Iterator[list[str]]:

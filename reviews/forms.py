@@ -5,11 +5,12 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
-from cmr_portal.documents.services import DocumentRefused, check_upload
+from cmr_portal.documents.services import DocumentRefused, check_upload, megabytes
 from cmr_portal.forms import GovukFormMixin, govuk_helper, long_text
 from panels.models import Agency, User
 from referrals.forms import GovukDateField
@@ -230,8 +231,16 @@ class ImportForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = "A CSV (UTF-8) or XLSX file."
+        limit = megabytes(settings.DOCUMENT_MAX_BYTES)
+        self.fields["file"].help_text = f"A CSV (UTF-8) or XLSX file, smaller than {limit}."
         self.helper = govuk_helper(Field("file"), button="Check and import")
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > settings.DOCUMENT_MAX_BYTES:
+            limit = megabytes(settings.DOCUMENT_MAX_BYTES)
+            raise ValidationError(f"The file must be smaller than {limit}")
+        return upload
 
 
 class CommentForm(GovukFormMixin, forms.Form):

@@ -120,16 +120,27 @@ def amend(
             open_review(amended, by=by, request=request)
         return amended
     if not amended.requires_cmr:
-        review.status = Review.Status.CLOSED
-        review.closed_at = timezone.now()
-        review.closure_reason = f"The decision was amended: {amended.amendment_reason}"
-        review.save(update_fields=["status", "closed_at", "closure_reason"])
+        reason = f"The decision was amended: {amended.amendment_reason}"
+        StageChange.objects.create(
+            review=review,
+            from_stage=review.stage,
+            to_stage=Review.Stage.CLOSED,
+            comments=reason,
+            by=by,
+        )
+        before = review.stage
+        review.status, review.stage = Review.Status.CLOSED, Review.Stage.CLOSED
+        review.closed_at, review.closure_reason = timezone.now(), reason
+        review.save(update_fields=["status", "stage", "closed_at", "closure_reason"])
         record(
             "review.closed",
             actor=by,
             target=review,
             summary=f"Closed review {review.reference}: the decision was amended",
-            changes={"status": [Review.Status.OPEN, Review.Status.CLOSED]},
+            changes={
+                "status": [Review.Status.OPEN, Review.Status.CLOSED],
+                "stage": [before, Review.Stage.CLOSED],
+            },
             request=request,
         )
         return amended
@@ -351,6 +362,8 @@ def send_agency_report(
         raise ReviewError("Only the agency's contact can send its report.")
     if report.status == AgencyReport.Status.ACCEPTED:
         raise ReviewError("The report has been accepted: it can no longer be replaced.")
+    if report.review.stage != Review.Stage.DRAFTING:
+        raise ReviewError("The review has moved on from gathering information.")
     report.report = store_upload(report_file, by=by)
     if chronology_file is not None:
         report.chronology = store_upload(chronology_file, by=by)
@@ -477,6 +490,14 @@ def add_action(
     return action
 
 
+def agency_follows(user: User, action: Action) -> bool:
+    """The agency that owns an action sees it once the report is approved, not its drafts."""
+    return user.agency_id == action.agency_id and action.recommendation.review.stage in (
+        Review.Stage.FOLLOW_UP,
+        Review.Stage.CLOSED,
+    )
+
+
 def may_update_action(user: User, action: Action) -> bool:
     review = action.recommendation.review
     return review.stage == Review.Stage.FOLLOW_UP and (
@@ -550,6 +571,12 @@ def verify_action(action: Action, *, by: User, request: HttpRequest | None = Non
     return action
 
 
+def may_set_themes(user: User, review: Review) -> bool:
+    return can_draft(user, review) or (
+        review.status == Review.Status.OPEN and user.has_sbni_role(SbniRole.SBNI_OFFICER)
+    )
+
+
 @transaction.atomic
 def set_themes(
     review: Review,
@@ -559,8 +586,11 @@ def set_themes(
     by: User,
     request: HttpRequest | None = None,
 ) -> None:
-    """The learning themes of the review and of each findings section."""
+    """The learning themes of the review and of each findings section: the team while it drafts,
+    SBNI officers while the review is open."""
     review = _locked(review)
+    if not may_set_themes(by, review):
+        raise ReviewError("The themes are set by the team while drafting, or by an SBNI officer.")
     review.themes.set(themes)
     for section, chosen in by_section.items():
         section.themes.set(chosen)

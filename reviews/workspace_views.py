@@ -8,6 +8,7 @@ gets 404, as for a review that does not exist.
 
 import csv
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from django.contrib import messages
@@ -52,6 +53,12 @@ from reviews.models import (
 )
 
 
+def plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
+
+
 def get_review_for(request: HttpRequest, review_uuid: str) -> Review:
     """A review whose records the user may see; 404 for one missing or forbidden alike."""
     review = Review.objects.select_related("referral__panel").filter(uuid=review_uuid).first()
@@ -85,12 +92,21 @@ def review_list(request: HttpRequest) -> HttpResponse:
         panels = Panel.objects.visible_to(user)
         reviews = Review.objects.filter(Q(pk__in=team) | Q(referral__panel__in=panels))
     requests = AgencyReport.objects.filter(contact=user).select_related("review", "agency")
+    actions = (
+        Action.objects.filter(
+            agency_id=user.agency_id,
+            recommendation__review__stage__in=[Review.Stage.FOLLOW_UP, Review.Stage.CLOSED],
+        ).select_related("recommendation__review")
+        if user.agency_id
+        else Action.objects.none()
+    )
     return render(
         request,
         "reviews/review_list.html",
         {
             "reviews": reviews.select_related("referral__panel").order_by("-opened_at"),
             "requests": requests,
+            "actions": [(action, *action.state()) for action in actions],
         },
     )
 
@@ -167,7 +183,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
         (
             "Chronology",
             "chronology",
-            progress(after_drafting, counts["entries"] > 0, f"{counts['entries']} entries"),
+            progress(after_drafting, counts["entries"] > 0, plural(counts["entries"], "entry")),
         ),
         (
             "Analysis and findings",
@@ -184,7 +200,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             progress(
                 after_drafting,
                 counts["recommendations"] > 0,
-                f"{counts['recommendations']} recommendations",
+                plural(counts["recommendations"], "recommendation"),
             ),
         ),
         ("Draft report", "report", progress(after_drafting, False)),
@@ -246,6 +262,8 @@ def team(request: HttpRequest, review_uuid: str) -> HttpResponse:
     user = signed_in_user(request)
     appoints = user.has_sbni_role(SbniRole.SBNI_OFFICER) and review.status == Review.Status.OPEN
     members = review.team.select_related("user")
+    if request.method == "GET":
+        viewed(request, review, "the review team")
     form = AppointForm(
         posted(request),
         candidates=User.objects.filter(is_active=True)
@@ -365,6 +383,8 @@ def agency_reports(request: HttpRequest, review_uuid: str) -> HttpResponse:
             else:
                 messages.success(request, "The request has been sent. The contact has been told.")
                 return redirect("reviews:agency_reports", review.uuid)
+    if request.method == "GET":
+        viewed(request, review, "the agency reports")
     reports = review.agency_reports.select_related("agency", "contact")
     return render(
         request,
@@ -397,6 +417,8 @@ def agency_report(request: HttpRequest, review_uuid: str, report_uuid: str) -> H
     report, is_contact = get_agency_report_for(request, review_uuid, report_uuid)
     user = signed_in_user(request)
     form = SendReportForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "GET":
+        viewed(request, report.review, f"the {report.agency} report request")
     if request.method == "POST":
         if not is_contact:
             raise Http404
@@ -420,7 +442,16 @@ def agency_report(request: HttpRequest, review_uuid: str, report_uuid: str) -> H
         {
             "report": report,
             "review": report.review,
-            "form": form if is_contact and report.status != AgencyReport.Status.ACCEPTED else None,
+            "form": form
+            if is_contact
+            and (
+                form.errors
+                or (
+                    report.status != AgencyReport.Status.ACCEPTED
+                    and report.review.stage == Review.Stage.DRAFTING
+                )
+            )
+            else None,
             "can_accept": report.status == AgencyReport.Status.RECEIVED
             and services.can_draft(user, report.review)
             and services.leads(user, report.review),
@@ -505,35 +536,47 @@ def remove_entry(request: HttpRequest, review_uuid: str, entry_uuid: str) -> Htt
     return redirect("reviews:chronology", review.uuid)
 
 
+def _import(form: ImportForm, review: Review, request: HttpRequest) -> list[chronology.RowReport]:
+    """Import a checked file, all or nothing; the rows to correct, with the form's errors."""
+    upload = form.cleaned_data["file"]
+    try:
+        rows, reports = chronology.read(upload)
+    except chronology.ImportRefused as refused:
+        form.add_error("file", str(refused))
+        return []
+    if reports:
+        needs = "needs" if len(reports) == 1 else "need"
+        form.add_error(
+            "file",
+            f"{plural(len(reports), 'row')} of the file {needs} correcting. "
+            "Nothing has been imported.",
+        )
+    elif not rows:
+        form.add_error("file", "The file has no entries under its headings")
+    else:
+        source = f"imported from {upload.name}"
+        try:
+            services.add_chronology_entries(
+                review, rows, by=signed_in_user(request), source=source, request=request
+            )
+        except ReferralError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"Imported {plural(len(rows), 'entry')}.")
+    return reports
+
+
 @require_http_methods(["GET", "POST"])
 def import_chronology(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = get_review_for(request, review_uuid)
-    user = signed_in_user(request)
-    if not services.can_draft(user, review):
+    if not services.can_draft(signed_in_user(request), review):
         raise Http404
     form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     reports: list[chronology.RowReport] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows, reports = chronology.read(upload)
-        except chronology.ImportRefused as refused:
-            form.add_error("file", str(refused))
-        else:
-            if reports:
-                form.add_error(
-                    "file",
-                    f"{len(reports)} row{'s' if len(reports) != 1 else ''} of the file "
-                    "need correcting. Nothing has been imported.",
-                )
-            elif not rows:
-                form.add_error("file", "The file has no entries under its headings")
-            else:
-                services.add_chronology_entries(
-                    review, rows, by=user, source=f"imported from {upload.name}", request=request
-                )
-                messages.success(request, f"{len(rows)} entries have been imported.")
-                return redirect("reviews:chronology", review.uuid)
+        reports = _import(form, review, request)
+        if form.is_valid():
+            return redirect("reviews:chronology", review.uuid)
     return render(
         request,
         "reviews/import_chronology.html",
@@ -558,9 +601,9 @@ def export_chronology(request: HttpRequest, review_uuid: str) -> StreamingHttpRe
     )
     writer = csv.writer(Echo())
     rows = chronology.export(review.chronology.select_related("agency").iterator())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
+    # The byte-order mark tells spreadsheets the file is UTF-8 (Seán, Ó Néill).
+    lines = chain(["\ufeff"], (writer.writerow(row) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{review.reference}-chronology.csv"'
     return response
 
@@ -578,10 +621,13 @@ def findings(request: HttpRequest, review_uuid: str) -> HttpResponse:
 def get_section_for(
     request: HttpRequest, review_uuid: str, key: str, *, to_draft: bool = False
 ) -> FindingSection:
-    """A findings section the user may see, or (``to_draft``) draft; 404 otherwise."""
+    """A findings section the user may see, or (``to_draft``) that the user is on the team to
+    draft; 404 otherwise. Whether drafting is still open is the service's to say, so that a
+    writer whose review moved on keeps their text."""
     review = get_review_for(request, review_uuid)
     section = review.sections.filter(key=key).select_related("updated_by").first()
-    if section is None or (to_draft and not services.can_draft(signed_in_user(request), review)):
+    user = signed_in_user(request)
+    if section is None or (to_draft and not user.has_perm("reviews.draft_review", review)):
         raise Http404
     section.review = review
     return section
@@ -594,8 +640,10 @@ def section_page(
     text: str,
     conflict: drafting.DraftConflict | None = None,
     comment_form: CommentForm | None = None,
+    unsaved: tuple[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """``unsaved``: why a text was not saved, and the text, shown for the writer to copy."""
     user = signed_in_user(request)
     return render(
         request,
@@ -610,6 +658,7 @@ def section_page(
             "comments": section.comments.select_related("author"),
             "comment_form": comment_form or CommentForm(),
             "can_comment": user.has_perm("reviews.see_review", section.review),
+            "unsaved": unsaved,
         },
         status=status,
     )
@@ -642,8 +691,7 @@ def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
     except drafting.DraftConflict as conflict:
         return section_page(request, conflict.section, text=text, conflict=conflict, status=409)
     except ReferralError as error:
-        messages.info(request, str(error))
-        return section_page(request, section, text=text)
+        return section_page(request, section, text=section.text, unsaved=(str(error), text))
     messages.success(request, "The section is saved.")
     return redirect("reviews:section", review_uuid, key)
 
@@ -665,7 +713,9 @@ def autosave(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
             request, "reviews/_conflict.html", {"conflict": conflict, "section": conflict.section}
         )
     except ReferralError as error:
-        return HttpResponse(str(error))
+        return HttpResponse(
+            f"Not saved: {error} Your text is kept in this browser tab.", content_type="text/plain"
+        )
     return render(request, "reviews/_saved.html", {"section": saved})
 
 
@@ -802,7 +852,8 @@ def get_action_for(request: HttpRequest, review_uuid: str, action_uuid: str) -> 
     )
     user = signed_in_user(request)
     if action is None or not (
-        services.can_see(user, action.recommendation.review) or user.agency_id == action.agency_id
+        services.can_see(user, action.recommendation.review)
+        or services.agency_follows(user, action)
     ):
         raise Http404
     return action
@@ -817,6 +868,8 @@ def action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResp
     )
     if request.method == "POST" and not can_update:
         raise Http404
+    if request.method == "GET":
+        viewed(request, action.recommendation.review, f"an action for {action.agency}")
     form = ActionUpdateForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -837,6 +890,7 @@ def action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResp
             "colour": colour,
             "updates": action.updates.select_related("author", "evidence"),
             "form": form if can_update else None,
+            "sees_review": services.can_see(user, action.recommendation.review),
             "can_verify": action.status == Action.Status.COMPLETED
             and user.has_sbni_role(SbniRole.SBNI_OFFICER),
         },
@@ -899,10 +953,12 @@ def report(request: HttpRequest, review_uuid: str) -> HttpResponse:
 def approval(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = get_review_for(request, review_uuid)
     user = signed_in_user(request)
+    posted_step = request.POST.get("step", "")
     available = [
         (name, step)
         for name, step in services.STEPS.items()
-        if services.may_take(step, user, review)
+        # The posted step too, so that a refusal is shown with the comments kept.
+        if services.may_take(step, user, review) or name == posted_step
     ]
     forms_by_step = {
         name: StepForm(
@@ -913,8 +969,10 @@ def approval(request: HttpRequest, review_uuid: str) -> HttpResponse:
         )
         for name, step in available
     }
+    if request.method == "GET":
+        viewed(request, review, "the approval page")
     if request.method == "POST":
-        name = request.POST.get("step", "")
+        name = posted_step
         form = forms_by_step.get(name)
         if form is None:
             messages.info(request, "That step cannot be taken now.")
@@ -943,6 +1001,7 @@ def approval(request: HttpRequest, review_uuid: str) -> HttpResponse:
                 (name, services.STEPS[name], form, services.step_problems(name, review))
                 for name, form in forms_by_step.items()
             ],
+            "failed": next((form for form in forms_by_step.values() if form.errors), None),
             "changes": review.stage_changes.select_related("by"),
         },
     )
@@ -952,9 +1011,9 @@ def approval(request: HttpRequest, review_uuid: str) -> HttpResponse:
 def themes(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = get_review_for(request, review_uuid)
     user = signed_in_user(request)
-    editable = user.has_perm("reviews.draft_review", review) or user.has_sbni_role(
-        SbniRole.SBNI_OFFICER
-    )
+    editable = services.may_set_themes(user, review)
+    if request.method == "GET":
+        viewed(request, review, "the learning themes")
     form = ThemesForm(posted(request), review=review)
     if request.method == "POST":
         if not editable:

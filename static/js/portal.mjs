@@ -37,6 +37,10 @@ if (box) {
         "come back to this page to put it back.";
     }
   });
+  document.body.addEventListener("htmx:responseError", () => {
+    status.textContent =
+      "Your text could not be saved. It is kept in this browser tab: reload the page to see why.";
+  });
   document.body.addEventListener("htmx:sendError", () => {
     status.textContent =
       "Your text could not be saved: the connection failed. It is kept in this browser tab " +

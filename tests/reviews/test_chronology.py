@@ -112,7 +112,46 @@ def test_the_export_is_csv_a_spreadsheet_cannot_run(personas: Personas, review: 
     response = sign_in(Client(), personas.sbni_officer).get(
         f"/reviews/{review.uuid}/chronology/export/"
     )
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0] == chronology.COLUMNS
     assert rows[1][3].startswith("'=")
     assert rows[1][5] == "Relevant"
+
+
+def test_odd_files_get_a_message_never_an_error_page(personas: Personas, review: Review) -> None:
+    client = sign_in(Client(), personas.reviewer)
+    huge = csv_file("2025-03-01,,PSNI," + "x" * 200_000 + ",,Relevant,")
+    assert (
+        "The CSV file cannot be read"
+        in client.post(import_url(review), {"file": huge}).content.decode()
+    )
+    blank = csv_file("2025-03-01,,,Fictional,,Relevant,")
+    assert (
+        "No agency is called &#x27;&#x27;"
+        in client.post(import_url(review), {"file": blank}).content.decode()
+    )
+    assert not ChronologyEntry.objects.exists()
+
+
+def test_an_exported_chronology_imports_back_as_it_was(personas: Personas, review: Review) -> None:
+    services.add_chronology_entries(
+        review,
+        [
+            {
+                "date": flow.TODAY,
+                "agency": Agency.objects.get(short_name="PSNI"),
+                "event": "- seen by the GP (fictional), Seán Ó Néill",
+                "significance": "key",
+            }
+        ],
+        by=personas.reviewer,
+        source="test",
+    )
+    client = sign_in(Client(), personas.reviewer)
+    exported = client.get(f"/reviews/{review.uuid}/chronology/export/").getvalue()
+    assert exported.startswith("\ufeff".encode())  # spreadsheets read it as UTF-8
+    ChronologyEntry.objects.all().delete()
+    upload = SimpleUploadedFile("again.csv", exported)
+    body = client.post(import_url(review), {"file": upload}, follow=True).content.decode()
+    assert "Imported 1 entry." in body
+    assert ChronologyEntry.objects.get().event == "- seen by the GP (fictional), Seán Ó Néill"

@@ -9,6 +9,8 @@ from django.test import Client
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.notifications.models import Notification
 from panels.models import Agency
+from referrals.consideration import DecisionValues
+from referrals.models import Outcome
 from reviews import services
 from reviews.models import Action, AgencyReport, Review, ReviewMember, StageChange
 from reviews.services import ReviewError
@@ -160,3 +162,113 @@ def test_actions_are_followed_up_verified_then_the_review_closes(
     review.refresh_from_db()
     assert (review.stage, review.status) == (Review.Stage.CLOSED, Review.Status.CLOSED)
     assert review.closure_reason == "Every action has been verified."
+
+
+STAGE_OF_STEP = {
+    "submit": Review.Stage.DRAFTING,
+    "panel_approve": Review.Stage.PANEL_SCRUTINY,
+    "panel_return": Review.Stage.PANEL_SCRUTINY,
+    "chair_approve": Review.Stage.CHAIR_APPROVAL,
+    "chair_return": Review.Stage.CHAIR_APPROVAL,
+    "close": Review.Stage.FOLLOW_UP,
+}
+WHO_TAKES = {
+    "submit": "lead_reviewer",
+    "panel_approve": "cmr_panel_chair",
+    "panel_return": "cmr_panel_chair",
+    "chair_approve": "sbni_chair",
+    "chair_return": "sbni_chair",
+    "close": "sbni_officer",
+}
+EVERYONE = [
+    "belfast_chair",
+    "sbni_officer",
+    "cmr_panel_chair",
+    "sbni_chair",
+    "lead_reviewer",
+    "reviewer",
+    "agency_contact",
+]
+
+
+def ready_for(personas: Personas, step: str) -> Review:
+    """A drafted review at the stage the step starts from, with every action verified."""
+    review = flow.drafted(personas)
+    Action.objects.filter(recommendation__review=review).update(status=Action.Status.VERIFIED)
+    Review.objects.filter(pk=review.pk).update(stage=STAGE_OF_STEP[step])
+    review.refresh_from_db()
+    return review
+
+
+def test_the_steps_are_all_covered() -> None:
+    assert set(services.STEPS) == set(STAGE_OF_STEP) == set(WHO_TAKES)
+
+
+@pytest.mark.parametrize("step", sorted(STAGE_OF_STEP))
+@pytest.mark.parametrize("stage", Review.Stage.values)
+def test_each_step_by_stage(personas: Personas, step: str, stage: str) -> None:
+    review = ready_for(personas, step)
+    Review.objects.filter(pk=review.pk).update(stage=stage)
+    who = getattr(personas, WHO_TAKES[step])
+    if stage == STAGE_OF_STEP[step]:
+        change = services.take_step(review, step, comments="Fictional.", by=who)
+        assert change.from_stage == stage
+    else:
+        with pytest.raises(ReviewError, match="You cannot"):
+            services.take_step(review, step, comments="Fictional.", by=who)
+
+
+@pytest.mark.parametrize("step", sorted(WHO_TAKES))
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_each_step_by_role(personas: Personas, step: str, persona: str) -> None:
+    review = ready_for(personas, step)
+    if persona == WHO_TAKES[step]:
+        services.take_step(review, step, comments="Fictional.", by=getattr(personas, persona))
+    else:
+        with pytest.raises(ReviewError, match="You cannot"):
+            services.take_step(review, step, comments="Fictional.", by=getattr(personas, persona))
+
+
+def test_amending_a_decision_to_no_cmr_ends_the_drafting(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    services.amend(
+        review.referral,
+        DecisionValues(Outcome.NOT_REQUIRED, "Fictional."),
+        reason="Fictional correction.",
+        by=personas.sbni_chair,
+    )
+    review.refresh_from_db()
+    assert (review.status, review.stage) == (Review.Status.CLOSED, Review.Stage.CLOSED)
+    assert not services.can_draft(personas.lead_reviewer, review)
+    with pytest.raises(ReviewError, match="only while it is being drafted"):
+        services.save_terms(review, flow.terms_values(), by=personas.lead_reviewer)
+
+
+def test_a_writer_whose_review_moved_on_keeps_the_text(personas: Personas) -> None:
+    review = flow.drafted(personas)
+    section = review.sections.get(key="typicality")
+    services.take_step(review, "submit", by=personas.lead_reviewer)
+    reviewer = sign_in(Client(), personas.reviewer)
+    url = f"/reviews/{review.uuid}/findings/typicality/"
+    response = reviewer.post(url, {"text": "Late words (fictional).", "base_version": 1})
+    body = response.content.decode()
+    assert "Your text was not saved" in body
+    assert "Late words (fictional).</textarea>" in body
+    autosaved = reviewer.post(f"{url}autosave/", {"text": "Late.", "base_version": 1})
+    assert autosaved.content.decode().startswith("Not saved:")
+    section.refresh_from_db()
+    assert section.text == "Fictional findings on typicality."
+
+
+def test_an_agency_sees_its_actions_only_once_the_report_is_approved(
+    personas: Personas,
+) -> None:
+    review = flow.drafted(personas)
+    action = Action.objects.get(recommendation__review=review)
+    contact = sign_in(Client(), personas.agency_contact)
+    url = f"/reviews/{review.uuid}/actions/{action.uuid}/"
+    assert contact.get(url).status_code == 404
+    assert "Actions for your agency" not in contact.get("/reviews/").content.decode()
+    Review.objects.filter(pk=review.pk).update(stage=Review.Stage.FOLLOW_UP)
+    assert contact.get(url).status_code == 200
+    assert "Actions for your agency" in contact.get("/reviews/").content.decode()
