@@ -161,7 +161,7 @@ def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Refe
     with a PSNI report asked of agency_contact and sent, and a chronology entry."""
 
     def build(people: Personas, draft: Referral) -> str:
-        review = (review_flow.approved if approved else review_flow.drafted)(people)
+        review = review_flow.drafted(people)
         psni = Agency.objects.get(short_name="PSNI")
         report = AgencyReport.objects.create(
             review=review,
@@ -185,6 +185,8 @@ def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Refe
             significance="context",
             added_by=people.reviewer,
         )
+        if approved:
+            review_flow.approve(review, people)
         action = Action.objects.filter(recommendation__review=review).get()
         update = ActionUpdate.objects.create(
             action=action,
