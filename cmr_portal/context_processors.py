@@ -3,16 +3,23 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from cmr_portal.notifications.models import Notification
 from panels.models import SbniRole, User
 from panels.security import second_factor_done
 
 
-def portal(request: HttpRequest) -> dict[str, str | bool]:
+def portal(request: HttpRequest) -> dict[str, str | bool | int]:
+    signed_in = request.user.is_authenticated and second_factor_done(request)
     return {
         "protective_marking": settings.PROTECTIVE_MARKING,
         "service_name": "Case Management Review portal",
         # The menu shows only once both factors are done: before that it leads nowhere.
-        "show_navigation": request.user.is_authenticated and second_factor_done(request),
+        "show_navigation": signed_in,
+        "unread_notifications": Notification.objects.filter(
+            recipient_id=request.user.pk, read_at__isnull=True
+        ).count()
+        if signed_in
+        else 0,
         "is_sbni_staff": isinstance(request.user, User)
         and request.user.has_sbni_role(
             SbniRole.SBNI_OFFICER,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets the admin and querysets take type parameters at run time, as mypy sees them.
@@ -235,6 +236,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     env.path("CELERY_BEAT_SCHEDULE_FILENAME", default=VAR_DIR / "celerybeat-schedule")
 )
+
+# Reminders of deadlines, in Northern Ireland working days (see the README).
+REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=15)
+REMINDER_DAYS_BEFORE = sorted(env.list("REMINDER_DAYS_BEFORE", cast=int, default=[5, 1]))
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=5)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=5)
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {
+        "task": "cmr_portal.notifications.tasks.sweep",
+        "schedule": REMINDER_SWEEP_MINUTES * 60,
+    },
+    "daily-digest": {
+        "task": "cmr_portal.notifications.tasks.daily_digest",
+        "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=0),
+    },
+}
 
 # Security: the production values are the defaults; development relaxes only what HTTP needs.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)

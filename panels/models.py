@@ -92,6 +92,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
+    class Emails(models.TextChoices):
+        IMMEDIATE = "immediate", "An email for each notification, as it happens"
+        DAILY = "daily", "One email a day listing them"
+
+    emails = models.CharField(
+        "emails about notifications",
+        max_length=10,
+        choices=Emails.choices,
+        default=Emails.IMMEDIATE,
+    )
+
     objects: ClassVar[UserManager] = UserManager()
 
     EMAIL_FIELD = "email"

@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[SbniRole, list[str]] = {
         "panels.delete_membership",
         "auth.view_group",
         "audit.view_auditevent",
+        "notifications.view_notification",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
         "otp_static.view_staticdevice",

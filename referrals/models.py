@@ -187,6 +187,8 @@ class Timescale(models.Model):
         CMR_PANEL = "cmr_panel", "CMR Panel recommendation"
         CHAIR_DECISION = "chair_decision", "SBNI Chair's decision"
         INFORMATION_ANSWER = "information_answer", "Panel's answer to a request for information"
+        TERMS_OF_REFERENCE = "terms_of_reference", "Review: terms of reference agreed"
+        DRAFT_REPORT = "draft_report", "Review: draft report submitted"
 
     step = models.CharField(max_length=30, choices=Step.choices, unique=True)
     working_days = models.PositiveSmallIntegerField()
@@ -273,6 +275,13 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["asked_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(answered_at__isnull=True),
+                name="information_request_open_due",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"],

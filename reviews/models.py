@@ -159,6 +159,7 @@ class AgencyReport(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
         constraints = [
             models.UniqueConstraint(fields=["review", "agency"], name="one_request_per_agency")
         ]
@@ -323,6 +324,7 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.description[:40]}"

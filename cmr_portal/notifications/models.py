@@ -13,10 +13,42 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A failing email is retried with backoff; administrators see the attempts and the error.
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_not_emailed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message
+
+
+class Reminder(models.Model):
+    """One reminder: a stage of one deadline, for one person. The unique row is what makes each
+    reminder go once, whatever number of sweeps run, retry or die half way."""
+
+    deadline = models.CharField(max_length=100)
+    stage = models.CharField(max_length=30)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "stage", "recipient"], name="one_reminder_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} {self.stage} to {self.recipient_id}"

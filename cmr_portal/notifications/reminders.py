@@ -1,0 +1,158 @@
+"""Reminders of deadlines: one notion of a deadline across the apps, and the sweep that reminds.
+
+A domain app registers a source of its deadlines with ``deadline_source``: a function that gives
+every open deadline due on or before a date, found through an index, so that a sweep costs what
+is due and not what is open. Deadlines are derived from the records, never copied into them.
+
+Each reminder (deadline, stage, recipient) is a row with a unique constraint, inserted with
+``ON CONFLICT DO NOTHING``: only the sweep whose insert wins sends it, so two beat processes,
+retries or a worker killed half way never send a reminder twice, and a lost sweep is made good by
+the next one.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cmr_portal.notifications.models import Notification, Reminder
+from cmr_portal.notifications.services import queue_email
+from cmr_portal.working_days import add_working_days, working_days_between
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date someone owns. ``key`` names the obligation for ever, such as
+    ``referrals.acknowledge:42``; reminders carry ``reference`` and a link, never case details."""
+
+    key: str
+    reference: str
+    what: str  # "acknowledge receipt of the referral": completes "... is due"
+    due: datetime.date
+    owners: tuple[int, ...]
+    escalate_to: tuple[int, ...]
+    url: str
+
+
+Source = Callable[[datetime.date], Iterable[Deadline]]
+SOURCES: dict[str, Source] = {}
+
+
+def deadline_source(name: str) -> Callable[[Source], Source]:
+    """Register a function giving every open deadline due on or before a date."""
+
+    def register(source: Source) -> Source:
+        SOURCES[name] = source
+        return source
+
+    return register
+
+
+def latest_start(due_by: datetime.date, working_days: int) -> datetime.date:
+    """The last day a clock of ``working_days`` can start and be due on or before ``due_by``:
+    the index-friendly bound for a deadline computed from a start date."""
+    start = due_by
+    while add_working_days(start, working_days) > due_by:
+        start -= datetime.timedelta(days=1)
+    return start
+
+
+@dataclass(frozen=True)
+class Planned:
+    deadline: Deadline
+    stage: str
+    recipients: tuple[int, ...]
+    message: str
+
+
+def stages(deadline: Deadline, today: datetime.date) -> list[Planned]:
+    """The reminders a deadline calls for today: at most one to its owners (the latest stage
+    reached), and the escalation once it is overdue past the threshold."""
+    ref, what = deadline.reference, deadline.what
+    planned: list[Planned] = []
+    if deadline.due >= today:
+        left = working_days_between(today, deadline.due)
+        if left == 0:
+            planned.append(Planned(deadline, "due", deadline.owners, f"{ref}: {what} is due today"))
+        else:
+            before = [days for days in settings.REMINDER_DAYS_BEFORE if left <= days]
+            if before:
+                days = min(before)
+                planned.append(
+                    Planned(
+                        deadline,
+                        f"before-{days}",
+                        deadline.owners,
+                        f"{ref}: {what} is due on {deadline.due:%-d %B %Y}",
+                    )
+                )
+        return planned
+    late = working_days_between(deadline.due, today)
+    week = (late - 1) // settings.REMINDER_OVERDUE_EVERY_DAYS
+    planned.append(
+        Planned(
+            deadline,
+            f"overdue-{week}",
+            deadline.owners,
+            f"{ref}: {what} was due on {deadline.due:%-d %B %Y} and is overdue",
+        )
+    )
+    if late >= settings.REMINDER_ESCALATE_AFTER_DAYS and deadline.escalate_to:
+        planned.append(
+            Planned(
+                deadline,
+                "escalation",
+                deadline.escalate_to,
+                f"Escalated: {ref}: {what} is {late} working days overdue",
+            )
+        )
+    return planned
+
+
+def _claim(rows: list[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
+    """Insert reminder rows; the ones this call inserted (the others were sent already)."""
+    if not rows:
+        return set()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    keys, stage_names, recipients = zip(*rows, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (deadline, stage, recipient_id, created_at) "  # noqa: S608
+            "SELECT key, stage, recipient, now() FROM unnest(%s::text[], %s::text[], %s::int[]) "
+            "AS planned(key, stage, recipient) "
+            "ON CONFLICT (deadline, stage, recipient_id) DO NOTHING "
+            "RETURNING deadline, stage, recipient_id",
+            [list(keys), list(stage_names), list(recipients)],
+        )
+        return {(key, stage, recipient) for key, stage, recipient in cursor.fetchall()}
+
+
+@transaction.atomic
+def sweep(today: datetime.date | None = None) -> int:
+    """Queue every reminder due today that has not gone yet; the number queued."""
+    today = today or timezone.localdate()
+    horizon = add_working_days(today, max(settings.REMINDER_DAYS_BEFORE, default=0))
+    planned = [
+        plan
+        for source in SOURCES.values()
+        for deadline in source(horizon)
+        for plan in stages(deadline, today)
+    ]
+    wanted = {
+        (plan.deadline.key, plan.stage, recipient): plan
+        for plan in planned
+        for recipient in plan.recipients
+    }
+    claimed = _claim(list(wanted))
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient_id=recipient, message=wanted[key, stage, recipient].message,
+                     url=wanted[key, stage, recipient].deadline.url)
+        for key, stage, recipient in sorted(claimed)
+    )  # fmt: skip
+    for notification in notifications:
+        transaction.on_commit(partial(queue_email, notification.pk))
+    return len(notifications)

@@ -1,0 +1,89 @@
+"""The notification centre: a person's notifications, marked read when opened, and their choice
+of emails (at once or a daily digest)."""
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cmr_portal.forms import GovukFormMixin, govuk_helper, posted
+from cmr_portal.notifications.models import Notification
+
+
+@require_GET
+def centre(request: HttpRequest) -> HttpResponse:
+    everything = request.GET.get("show") == "all"
+    mine = Notification.objects.filter(recipient_id=request.user.pk)
+    shown = mine if everything else mine.filter(read_at__isnull=True)
+    return render(
+        request,
+        "notifications/centre.html",
+        {
+            "page": Paginator(shown, 25).get_page(request.GET.get("page")),
+            "everything": everything,
+            "query": "show=all" if everything else "",
+        },
+    )
+
+
+@require_GET
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark a notification read and go where it points (only ever within the portal)."""
+    notification = Notification.objects.filter(
+        pk=notification_id, recipient_id=request.user.pk
+    ).first()
+    if notification is None:
+        raise Http404
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    if not url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect("notifications:centre")
+    return redirect(notification.url)
+
+
+@require_POST
+def read_all(request: HttpRequest) -> HttpResponse:
+    count = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("notifications:centre")
+
+
+class EmailsForm(GovukFormMixin, forms.Form):
+    emails = forms.ChoiceField(
+        label="How do you want to be emailed about your notifications?",
+        choices=[
+            ("immediate", "An email for each notification, as it happens"),
+            ("daily", "One email a day listing them"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you want to be emailed"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "emails"
+        ].help_text = "Emails hold only a reference and a link, never details of a case."
+        self.helper = govuk_helper(Field.radios("emails", legend_size=Size.MEDIUM), button="Save")
+
+
+@require_http_methods(["GET", "POST"])
+def email_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = EmailsForm(posted(request), initial={"emails": getattr(user, "emails", "immediate")})
+    if request.method == "POST" and form.is_valid():
+        get_user_model().objects.filter(pk=user.pk or 0).update(emails=form.cleaned_data["emails"])
+        messages.success(request, "Your choice of emails is saved.")
+        return redirect("notifications:centre")
+    return render(request, "notifications/settings.html", {"form": form})

@@ -1,0 +1,111 @@
+"""The referrals' deadlines, for the reminder sweep: the panel's answers to questions, and the
+SBNI's steps (acknowledging, the CMR Panel's recommendation, the Chair's decision)."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import UserObjectPermission
+
+from cmr_portal.notifications.reminders import Deadline, deadline_source, latest_start
+from panels.models import Membership, Panel, SbniRole, User
+from referrals import deadlines as clocks
+from referrals.models import InformationRequest, Referral, Timescale
+
+Step = Timescale.Step
+WHAT = {
+    Step.ACKNOWLEDGE: "acknowledging receipt of the referral",
+    Step.CMR_PANEL: "the CMR Panel's recommendation",
+    Step.CHAIR_DECISION: "the SBNI Chair's decision",
+}
+
+
+def holders(*roles: SbniRole) -> tuple[int, ...]:
+    return tuple(
+        User.objects.filter(groups__name__in=roles, is_active=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def panel_people() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+    """For every panel, who sees its cases and who chairs it: two queries for all panels."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for panel_pk, user_pk in UserObjectPermission.objects.filter(
+        permission__codename="view_panel_cases",
+        content_type=ContentType.objects.get_for_model(Panel),
+        user__is_active=True,
+    ).values_list("object_pk", "user_id"):
+        members[int(panel_pk)].append(user_pk)
+    chairs: dict[int, list[int]] = defaultdict(list)
+    for panel_pk, user_pk in Membership.objects.filter(role=Membership.Role.CHAIR).values_list(
+        "panel_id", "user_id"
+    ):
+        chairs[panel_pk].append(user_pk)
+    return (
+        {pk: tuple(users) for pk, users in members.items()},
+        {pk: tuple(users) for pk, users in chairs.items()},
+    )
+
+
+def overview(referral: Referral) -> str:
+    return reverse("referrals:overview", args=[referral.uuid])
+
+
+@deadline_source("referrals")
+def referral_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
+    members, chairs = panel_people()
+    officers = holders(SbniRole.SBNI_OFFICER)
+    owners = {
+        Step.ACKNOWLEDGE: (officers, holders(SbniRole.CMR_PANEL_CHAIR)),
+        Step.CMR_PANEL: (officers, holders(SbniRole.CMR_PANEL_CHAIR)),
+        Step.CHAIR_DECISION: (holders(SbniRole.SBNI_CHAIR), officers),
+    }
+    for asked in InformationRequest.objects.filter(
+        answered_at__isnull=True, due_date__lte=due_by
+    ).select_related("referral"):
+        panel = asked.referral.panel_id
+        yield Deadline(
+            key=f"referrals.answer:{asked.pk}",
+            reference=asked.referral.reference,
+            what="the panel's answer to the SBNI's question",
+            due=asked.due_date,
+            owners=members.get(panel, ()),
+            escalate_to=chairs.get(panel, ()),
+            url=overview(asked.referral),
+        )
+    # The SBNI's steps run from a start date: only a referral whose clock started on or before
+    # the latest start that can be due by then may be due (a paused clock is due later still).
+    targets = clocks.timescales()
+    first = latest_start(due_by, targets[Step.ACKNOWLEDGE].working_days)
+    panel_by = latest_start(due_by, targets[Step.CMR_PANEL].working_days)
+    chair_by = latest_start(due_by, targets[Step.CHAIR_DECISION].working_days)
+    in_hand = Q(status=Referral.Status.SUBMITTED, acknowledged_at__isnull=True)
+    in_hand &= Q(submitted_at__date__lte=first)
+    in_hand |= Q(
+        status__in=[Referral.Status.SUBMITTED, Referral.Status.UNDER_CONSIDERATION],
+        acknowledged_at__isnull=False,
+        submitted_at__date__lte=panel_by,
+    )
+    in_hand |= Q(
+        status=Referral.Status.RECOMMENDED,
+        agenda_items__recommendation__recorded_at__date__lte=chair_by,
+    )
+    for referral in Referral.objects.with_clock().filter(in_hand).distinct():
+        deadline = clocks.next_deadline(referral, targets)
+        if deadline is None or deadline.due > due_by:
+            continue
+        step = Step(deadline.step)
+        who, above = owners[step]
+        yield Deadline(
+            key=f"referrals.{step}:{referral.pk}:{deadline.due.isoformat()}",
+            reference=referral.reference,
+            what=WHAT[step],
+            due=deadline.due,
+            owners=who,
+            escalate_to=above,
+            url=overview(referral),
+        )
