@@ -345,6 +345,14 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "reviews:amend": Expect(only(["sbni_chair"], OK, OK), url=decided_url("decision/amend/")),
     "reviews:list": Expect(signed_in(OK, NOT_ALLOWED), note="each sees what they may"),
+    "notifications:centre": Expect(signed_in(OK, NOT_ALLOWED), note="each sees their own"),
+    "notifications:open": Expect(
+        signed_in(NOT_FOUND, NOT_ALLOWED),
+        url=lambda people, draft: "/notifications/999999/open/",
+        note="no such notification: each opens only their own",
+    ),
+    "notifications:read_all": Expect(signed_in(NOT_ALLOWED, OK)),
+    "notifications:settings": Expect(signed_in(OK, OK)),
     "reviews:review": Expect(
         only([*REVIEW_PEOPLE, *BELFAST_MEMBERS], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url(""),
