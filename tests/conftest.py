@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -142,6 +144,22 @@ def broker_to_stop(
     monkeypatch.undo()
     # Celery keeps its producer pool, made with the URL of the time: let it make a new one.
     celery_app._after_fork()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def worker() -> Iterator[None]:
+    """A real Celery worker, in a thread, taking tasks from the test Redis."""
+    celery_app.control.purge()
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+def wait_for_emails(count: int) -> None:
+    """The worker runs in another thread: give it up to ten seconds."""
+    for _ in range(200):
+        if len(mail.outbox) >= count:
+            return
+        time.sleep(0.05)
 
 
 def free_port() -> int:

@@ -91,7 +91,8 @@ def stages(deadline: Deadline, today: datetime.date) -> list[Planned]:
                     )
                 )
         return planned
-    late = working_days_between(deadline.due, today)
+    # Past its date it is overdue, a weekend included: one working day late at least.
+    late = max(1, working_days_between(deadline.due, today))
     week = (late - 1) // settings.REMINDER_OVERDUE_EVERY_DAYS
     planned.append(
         Planned(

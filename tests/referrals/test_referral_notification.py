@@ -1,18 +1,13 @@
 """On submission the SBNI officers are told in the app and by email, with no child's details."""
 
-import time
-from collections.abc import Iterator
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.test import Client
 
-from cmr_portal.celery import app as celery_app
 from cmr_portal.notifications.models import Notification
 from referrals import services
 from referrals.models import Referral
-from tests.conftest import Personas, RedisServer, sign_in
+from tests.conftest import Personas, RedisServer, sign_in, wait_for_emails
 from tests.factories import UserFactory
 from tests.referrals.test_referral_services import ready_to_send
 
@@ -21,22 +16,6 @@ def submitted(personas: Personas) -> Referral:
     referral = services.create_referral(personas.belfast, by=personas.belfast_member)
     ready_to_send(referral, personas.belfast_member)
     return services.submit_referral(referral, by=personas.belfast_member)
-
-
-@pytest.fixture
-def worker() -> Iterator[None]:
-    """A real Celery worker, in a thread, taking tasks from the test Redis."""
-    celery_app.control.purge()
-    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
-        yield
-
-
-def wait_for_emails(count: int) -> None:
-    """The worker runs in another thread: give it up to ten seconds."""
-    for _ in range(200):
-        if len(mail.outbox) >= count:
-            return
-        time.sleep(0.05)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

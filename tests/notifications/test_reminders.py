@@ -1,0 +1,181 @@
+"""Reminders on the right working days, exactly once, escalated when long overdue, by email at
+once or in a daily digest, with failures counted and the broker's outages made good."""
+
+import datetime
+import threading
+from smtplib import SMTPException
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from pytest_django.fixtures import Settings
+
+from cmr_portal.celery import app as celery_app
+from cmr_portal.notifications import reminders, tasks
+from cmr_portal.notifications.models import Notification, Reminder
+from cmr_portal.notifications.reminders import Deadline, stages
+from panels.models import User
+from referrals import services as referral_services
+from tests.conftest import Personas, RedisServer, wait_for_emails
+from tests.referrals import flow
+
+# Friday 17 July 2026; Monday 13 July is the observed holiday for 12 July (a Sunday).
+DUE = datetime.date(2026, 7, 17)
+
+
+def deadline(due: datetime.date = DUE) -> Deadline:
+    return Deadline(
+        key="test:1",
+        reference="BEL-2026-0001",
+        what="the test's obligation",
+        due=due,
+        owners=(1,),
+        escalate_to=(2,),
+        url="/",
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("2026-07-06", []),  # 8 working days ahead: nothing yet
+        ("2026-07-09", ["before-5"]),  # Thursday: 5 working days (13 July is a holiday)
+        ("2026-07-10", ["before-5"]),
+        ("2026-07-16", ["before-1"]),
+        ("2026-07-17", ["due"]),
+        ("2026-07-18", ["overdue-0"]),  # Saturday: one working day late is Monday's
+        ("2026-07-20", ["overdue-0"]),
+        ("2026-07-24", ["overdue-0", "escalation"]),  # 5 working days late
+        ("2026-07-27", ["overdue-1", "escalation"]),  # weekly after that
+    ],
+)
+def test_the_stage_follows_northern_ireland_working_days(today: str, expected: list[str]) -> None:
+    planned = stages(deadline(), datetime.date.fromisoformat(today))
+    assert [plan.stage for plan in planned] == expected
+    for plan in planned:
+        assert plan.recipients == ((2,) if plan.stage == "escalation" else (1,))
+        assert "BEL-2026-0001" in plan.message
+
+
+def test_the_days_before_are_configurable(settings: Settings) -> None:
+    settings.REMINDER_DAYS_BEFORE = [10, 3]
+    assert [p.stage for p in stages(deadline(), datetime.date(2026, 7, 2))] == ["before-10"]
+    assert [p.stage for p in stages(deadline(), datetime.date(2026, 7, 14))] == ["before-3"]
+
+
+def asked(personas: Personas, due: datetime.date) -> None:
+    referral = flow.sent(personas)
+    with time_machine.travel(due - datetime.timedelta(days=20)):
+        referral_services.request_information(
+            referral, question="Fictional?", due_date=due, by=personas.sbni_officer
+        )
+
+
+def reminded(who: User) -> list[str]:
+    return list(
+        Notification.objects.filter(recipient=who).order_by("id").values_list("message", flat=True)
+    )
+
+
+def test_each_reminder_goes_once_on_its_day(personas: Personas) -> None:
+    asked(personas, DUE)
+    days = ["2026-07-08", "2026-07-09", "2026-07-09", "2026-07-10", "2026-07-16", "2026-07-17"]
+    for day in days:
+        with time_machine.travel(datetime.datetime.fromisoformat(f"{day}T09:00+01:00")):
+            reminders.sweep()
+    messages = reminded(personas.belfast_member)
+    assert [m.split(": ", 1)[1] for m in messages if m.startswith("BEL")] == [
+        "the panel's answer to the SBNI's question is due on 17 July 2026",
+        "the panel's answer to the SBNI's question is due on 17 July 2026",
+        "the panel's answer to the SBNI's question is due today",
+    ]
+    assert Reminder.objects.filter(recipient=personas.belfast_member).count() == 3
+    with time_machine.travel(datetime.datetime.fromisoformat("2026-07-24T09:00+01:00")):
+        reminders.sweep()
+    assert any(m.startswith("Escalated") for m in reminded(personas.belfast_chair))
+    assert not any(m.startswith("Escalated") for m in reminded(personas.belfast_member))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_once_send_each_reminder_once(personas: Personas) -> None:
+    asked(personas, DUE)
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            start.wait()
+            with time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")):
+                reminders.sweep()
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for person in (personas.belfast_member, personas.belfast_chair):
+        assert len(reminded(person)) == 2  # the question, and its one reminder
+
+
+def test_someone_who_chose_a_digest_gets_one_email_a_day(personas: Personas) -> None:
+    User.objects.filter(pk=personas.sbni_officer.pk).update(emails=User.Emails.DAILY)
+    first = flow.sent(personas)
+    flow.sent(personas)
+    for notification in Notification.objects.filter(recipient=personas.sbni_officer):
+        tasks.email_notification(notification.pk)
+    assert mail.outbox == []
+    assert tasks.daily_digest() == 1
+    (digest,) = mail.outbox
+    assert "2 notifications" in digest.subject
+    assert f"/referrals/{first.uuid}/" in digest.body
+    assert "Fictional" not in digest.body  # references and links only
+    assert tasks.daily_digest() == 0
+
+
+def test_a_failing_email_is_counted_and_kept_for_the_administrators(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flow.sent(personas)
+    notification = Notification.objects.get(recipient=personas.sbni_officer)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise SMTPException("The mail server said no (fictional)")
+
+    monkeypatch.setattr(tasks, "send_mail", refuse)
+    with pytest.raises(SMTPException):
+        tasks.email_notification(notification.pk)  # called directly, a retry re-raises
+    notification.refresh_from_db()
+    assert (notification.email_attempts, notification.emailed_at) == (1, None)
+    assert "The mail server said no" in notification.email_error
+    monkeypatch.undo()
+    tasks.email_notification(notification.pk)
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    assert notification.email_error == ""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_emails_held_back_by_a_broker_outage_go_when_it_is_back(
+    personas: Personas,
+    broker_to_stop: RedisServer,
+    worker: None,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> None:
+    broker_to_stop.stop()
+    referral = flow.sent(personas)  # the broker is down: the referral is still sent
+    assert Notification.objects.get(recipient=personas.sbni_officer).emailed_at is None
+    # The broker is back: publishing goes to the Redis the worker reads.
+    monkeypatch.setattr(celery_app.conf, "broker_write_url", settings.CELERY_BROKER_URL)
+    celery_app._after_fork()  # type: ignore[attr-defined]
+    with time_machine.travel(datetime.timedelta(minutes=10)):
+        tasks.sweep()
+    wait_for_emails(1)
+    assert [message.to for message in mail.outbox] == [[personas.sbni_officer.email]]
+    assert referral.reference in mail.outbox[0].body
