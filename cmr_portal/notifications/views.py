@@ -67,7 +67,10 @@ class EmailsForm(GovukFormMixin, forms.Form):
             ("daily", "One email a day listing them"),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want to be emailed"},
+        error_messages={
+            "required": "Select how you want to be emailed",
+            "invalid_choice": "Select how you want to be emailed",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

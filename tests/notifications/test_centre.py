@@ -1,0 +1,49 @@
+"""The notification centre: the unread count in the header, the list, opening, marking read."""
+
+from django.test import Client
+
+from cmr_portal.notifications.models import Notification
+from cmr_portal.notifications.services import notify
+from panels.models import User
+from tests.conftest import Personas, sign_in
+
+
+def test_the_centre_lists_opens_and_marks_read(personas: Personas) -> None:
+    notify([personas.belfast_member], message="First (fictional)", url="/referrals/")
+    notify([personas.belfast_member], message="Second (fictional)", url="/panels/")
+    notify([personas.western_member], message="Not yours (fictional)", url="/")
+    client = sign_in(Client(), personas.belfast_member)
+    home = client.get("/").content.decode()
+    assert '2<span class="govuk-visually-hidden"> unread</span>' in home
+    centre = client.get("/notifications/").content.decode()
+    assert "First (fictional)" in centre
+    assert "Not yours" not in centre
+    first = Notification.objects.get(message="First (fictional)")
+    response = client.get(f"/notifications/{first.pk}/open/")
+    assert response["Location"] == "/referrals/"
+    first.refresh_from_db()
+    assert first.read_at is not None
+    assert "First (fictional)" not in client.get("/notifications/").content.decode()
+    assert "First (fictional)" in client.get("/notifications/?show=all").content.decode()
+    other = Notification.objects.get(message="Not yours (fictional)")
+    assert client.get(f"/notifications/{other.pk}/open/").status_code == 404
+    client.post("/notifications/read-all/")
+    assert not Notification.objects.filter(
+        recipient=personas.belfast_member, read_at__isnull=True
+    ).exists()
+    assert "unread</span>" not in client.get("/").content.decode()
+
+
+def test_a_link_out_of_the_portal_is_never_followed(personas: Personas) -> None:
+    (notice,) = notify([personas.belfast_member], message="Odd (fictional)", url="https://x.test/")
+    client = sign_in(Client(), personas.belfast_member)
+    assert client.get(f"/notifications/{notice.pk}/open/")["Location"] == "/notifications/"
+
+
+def test_each_person_chooses_their_emails(personas: Personas) -> None:
+    client = sign_in(Client(), personas.belfast_member)
+    assert client.post("/notifications/emails/", {"emails": "daily"}).status_code == 302
+    assert User.objects.get(pk=personas.belfast_member.pk).emails == "daily"
+    refused = client.post("/notifications/emails/", {"emails": "hourly"}).content.decode()
+    assert "Select how you want to be emailed" in refused
+    assert User.objects.get(pk=personas.belfast_member.pk).emails == "daily"
