@@ -123,11 +123,11 @@ def _claim(rows: list[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (deadline, stage, recipient_id, created_at) "  # noqa: S608
-            "SELECT key, stage, recipient, now() FROM unnest(%s::text[], %s::text[], %s::int[]) "
+            "SELECT key, stage, recipient, %s FROM unnest(%s::text[], %s::text[], %s::int[]) "
             "AS planned(key, stage, recipient) "
             "ON CONFLICT (deadline, stage, recipient_id) DO NOTHING "
             "RETURNING deadline, stage, recipient_id",
-            [list(keys), list(stage_names), list(recipients)],
+            [timezone.now(), list(keys), list(stage_names), list(recipients)],
         )
         return {(key, stage, recipient) for key, stage, recipient in cursor.fetchall()}
 

@@ -2,12 +2,15 @@
 once or in a daily digest, with failures counted and the broker's outages made good."""
 
 import datetime
+import io
+import json
 import threading
 from smtplib import SMTPException
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from pytest_django.fixtures import Settings
 
@@ -17,6 +20,7 @@ from cmr_portal.notifications.models import Notification, Reminder
 from cmr_portal.notifications.reminders import Deadline, stages
 from panels.models import User
 from referrals import services as referral_services
+from reviews.models import Action
 from tests.conftest import Personas, RedisServer, wait_for_emails
 from tests.referrals import flow
 
@@ -179,3 +183,15 @@ def test_emails_held_back_by_a_broker_outage_go_when_it_is_back(
     wait_for_emails(1)
     assert [message.to for message in mail.outbox] == [[personas.sbni_officer.email]]
     assert referral.reference in mail.outbox[0].body
+
+
+def test_the_benchmark_runs_and_leaves_nothing_behind(personas: Personas) -> None:
+    """The benchmark at a small scale, so that it cannot rot (its figures are in the README)."""
+    out = io.StringIO()
+    call_command("benchmark_reminders", open=300, due=20, stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["full"]["first"]["reminders"] == figures["tenth"]["first"]["reminders"] > 0
+    assert figures["full"]["again"]["reminders"] == 0
+    assert figures["full"]["first"]["queries"] <= figures["tenth"]["first"]["queries"]
+    assert not Action.objects.exists()
+    assert not Reminder.objects.exists()
