@@ -195,3 +195,37 @@ def test_the_benchmark_runs_and_leaves_nothing_behind(personas: Personas) -> Non
     assert figures["full"]["first"]["queries"] <= figures["tenth"]["first"]["queries"]
     assert not Action.objects.exists()
     assert not Reminder.objects.exists()
+
+
+def test_a_sweep_that_dies_half_way_leaves_its_reminders_for_the_next(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked(personas, DUE)
+    real = Notification.objects.bulk_create
+
+    def die(*args: object, **kwargs: object) -> object:
+        raise SystemExit("the worker was killed (simulated)")
+
+    monkeypatch.setattr(Notification.objects, "bulk_create", die)
+    with (
+        time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")),
+        pytest.raises(SystemExit),
+    ):
+        reminders.sweep()
+    assert not Reminder.objects.exists()  # the claims went with the transaction
+    monkeypatch.setattr(Notification.objects, "bulk_create", real)
+    with time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")):
+        assert reminders.sweep() == 2  # the panel's two people, once each
+        assert reminders.sweep() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_beat_sweep_on_a_real_worker_emails_the_reminder(personas: Personas, worker: None) -> None:
+    asked(personas, DUE)  # its own emails: the officer (referral sent), the panel (question)
+    with time_machine.travel(datetime.datetime.fromisoformat("2026-07-17T09:00+01:00")):
+        tasks.sweep.delay()
+        wait_for_emails(5)
+    due_today = [message for message in mail.outbox if "is due today" in message.subject]
+    assert sorted(message.to[0] for message in due_today) == sorted(
+        [personas.belfast_member.email, personas.belfast_chair.email]
+    )
