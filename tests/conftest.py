@@ -9,8 +9,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -160,6 +162,29 @@ def wait_for_emails(count: int) -> None:
         if len(mail.outbox) >= count:
             return
         time.sleep(0.05)
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Run each call in its own thread (so its own database connection), all released at the
+    same moment; what each returned, or the exception it raised, in order."""
+    start = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            outcomes[index] = call()
+        except BaseException as error:  # handed back to the test's own thread
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 def free_port() -> int:

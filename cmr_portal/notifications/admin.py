@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from cmr_portal.admin_site import ReadOnlyAdmin
 from cmr_portal.notifications.models import Notification
 
 
@@ -25,7 +26,7 @@ class EmailFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(ReadOnlyAdmin):
     """Read-only: administrators see which emails fail, how often, and why."""
 
     list_display = [
@@ -39,12 +40,3 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_filter = [EmailFilter]
     search_fields = ["message", "recipient__email"]
     list_select_related = ["recipient"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

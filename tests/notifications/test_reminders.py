@@ -4,14 +4,12 @@ once or in a daily digest, with failures counted and the broker's outages made g
 import datetime
 import io
 import json
-import threading
 from smtplib import SMTPException
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from pytest_django.fixtures import Settings
 
 from cmr_portal.celery import app as celery_app
@@ -21,7 +19,7 @@ from cmr_portal.notifications.reminders import Deadline, stages
 from panels.models import User
 from referrals import services as referral_services
 from reviews.models import Action
-from tests.conftest import Personas, RedisServer, wait_for_emails
+from tests.conftest import Personas, RedisServer, at_once, wait_for_emails
 from tests.referrals import flow
 
 # Friday 17 July 2026; Monday 13 July is the observed holiday for 12 July (a Sunday).
@@ -104,25 +102,13 @@ def test_each_reminder_goes_once_on_its_day(personas: Personas) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_once_send_each_reminder_once(personas: Personas) -> None:
     asked(personas, DUE)
-    start = threading.Barrier(4)
-    errors: list[BaseException] = []
 
-    def sweep() -> None:
-        try:
-            start.wait()
-            with time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")):
-                reminders.sweep()
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def sweep() -> int:
+        with time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")):
+            return reminders.sweep()
 
-    threads = [threading.Thread(target=sweep) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    outcomes = at_once(sweep, sweep, sweep, sweep)
+    assert sorted(outcomes) == [0, 0, 0, 2], outcomes  # type: ignore[type-var]
     for person in (personas.belfast_member, personas.belfast_chair):
         assert len(reminded(person)) == 2  # the question, and its one reminder
 

@@ -2,10 +2,10 @@
 only with a reason, and a review opened when a CMR is required (one open review per referral)."""
 
 import re
-import threading
+from collections.abc import Callable
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from cmr_portal.audit.models import AuditEvent
@@ -16,7 +16,7 @@ from referrals.models import Decision, LearningRoute, Outcome, Referral
 from referrals.workflow import ReferralError
 from reviews import services as reviews
 from reviews.models import Review
-from tests.conftest import Personas, sign_in
+from tests.conftest import Personas, at_once, sign_in
 from tests.referrals import flow
 
 
@@ -181,30 +181,14 @@ def test_two_reviews_opened_at_once_for_one_referral_give_one(personas: Personas
     decision = consideration.record_decision(
         referral, DecisionValues(Outcome.CMR_17_2, "Fictional"), by=personas.sbni_chair
     )
-    start = threading.Barrier(2)
-    opened: list[Review] = []
-    refused: list[ReferralError] = []
-    errors: list[BaseException] = []
 
-    def open_one() -> None:
-        try:
-            start.wait()
-            with transaction.atomic():
-                opened.append(reviews.open_review(decision, by=personas.sbni_chair))
-        except ReferralError as error:
-            refused.append(error)
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def open_one() -> Review:
+        return reviews.open_review(decision, by=personas.sbni_chair)
 
-    threads = [threading.Thread(target=open_one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert (len(opened), len(refused)) == (1, 1)
+    outcomes = at_once(open_one, open_one)
+    opened = [outcome for outcome in outcomes if isinstance(outcome, Review)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ReferralError)]
+    assert (len(opened), len(refused)) == (1, 1), outcomes
     assert "already open" in str(refused[0])
     assert Review.objects.filter(referral=referral, status="open").count() == 1
 
@@ -212,31 +196,16 @@ def test_two_reviews_opened_at_once_for_one_referral_give_one(personas: Personas
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_chairs_deciding_at_once_record_one_decision(personas: Personas) -> None:
     referral = flow.recommended(personas).item.referral
-    start = threading.Barrier(2)
-    refused: list[ReferralError] = []
-    errors: list[BaseException] = []
 
-    def decide(outcome: str) -> None:
-        try:
-            start.wait()
-            reviews.decide(referral, DecisionValues(outcome, "Fictional"), by=personas.sbni_chair)
-        except ReferralError as error:
-            refused.append(error)
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def deciding(outcome: str) -> Callable[[], Decision]:
+        return lambda: reviews.decide(
+            referral, DecisionValues(outcome, "Fictional"), by=personas.sbni_chair
+        )
 
-    threads = [
-        threading.Thread(target=decide, args=(outcome,))
-        for outcome in (Outcome.CMR_17_2, Outcome.NOT_REQUIRED)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert len(refused) == 1
+    outcomes = at_once(deciding(Outcome.CMR_17_2), deciding(Outcome.NOT_REQUIRED))
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ReferralError)]
+    assert len(refused) == 1, outcomes
+    assert sum(isinstance(outcome, Decision) for outcome in outcomes) == 1
     assert Decision.objects.filter(referral=referral).count() == 1
     decided = Decision.objects.get(referral=referral)
     assert Review.objects.filter(referral=referral).count() == (1 if decided.requires_cmr else 0)

@@ -4,11 +4,9 @@ The browser pages come with the rest of the referrals issue; these test the serv
 """
 
 import datetime
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cmr_portal.audit.models import AuditEvent
@@ -16,7 +14,7 @@ from panels.models import Agency, Panel, User
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
 from referrals.workflow import ReferralError
-from tests.conftest import Personas
+from tests.conftest import Personas, at_once
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -77,26 +75,12 @@ def test_references_count_up_per_panel_and_year(personas: Personas) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_allocations_get_distinct_numbers() -> None:
     panel = Panel.objects.get(code="NOR")
-    results: list[str] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
 
-    def allocate() -> None:
-        try:
-            start.wait()
-            for _ in range(5):
-                results.append(services.allocate_reference(panel, 2031))
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def allocate() -> list[str]:
+        return [services.allocate_reference(panel, 2031) for _ in range(5)]
 
-    threads = [threading.Thread(target=allocate) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    outcomes = at_once(*[allocate] * 8)
+    results = [reference for outcome in outcomes for reference in outcome]  # type: ignore[attr-defined]
     assert sorted(results) == [f"NOR-2031-{n:04d}" for n in range(1, 41)]
 
 
