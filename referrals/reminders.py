@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from cmr_portal.notifications.reminders import Deadline, deadline_source, latest_start
@@ -41,14 +42,24 @@ def panel_people() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...
     ).values_list("object_pk", "user_id"):
         members[int(panel_pk)].append(user_pk)
     chairs: dict[int, list[int]] = defaultdict(list)
-    for panel_pk, user_pk in Membership.objects.filter(role=Membership.Role.CHAIR).values_list(
-        "panel_id", "user_id"
-    ):
+    for panel_pk, user_pk in Membership.objects.filter(
+        role=Membership.Role.CHAIR, user__is_active=True
+    ).values_list("panel_id", "user_id"):
         chairs[panel_pk].append(user_pk)
     return (
         {pk: tuple(users) for pk, users in members.items()},
         {pk: tuple(users) for pk, users in chairs.items()},
     )
+
+
+def clock_start(referral: Referral, step: str) -> datetime.date:
+    """The day a step's clock started: it names the obligation, which a restarted clock renews."""
+    started: datetime.datetime = {
+        Step.ACKNOWLEDGE: referral.submitted_at,
+        Step.CMR_PANEL: referral.sent_back_at or referral.submitted_at,  # type: ignore[attr-defined]
+        Step.CHAIR_DECISION: referral.recommended_at,  # type: ignore[attr-defined]
+    }[Step(step)]
+    return timezone.localdate(started)
 
 
 def overview(referral: Referral) -> str:
@@ -65,7 +76,9 @@ def referral_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         Step.CHAIR_DECISION: (holders(SbniRole.SBNI_CHAIR), officers),
     }
     for asked in InformationRequest.objects.filter(
-        answered_at__isnull=True, due_date__lte=due_by
+        answered_at__isnull=True,
+        due_date__lte=due_by,
+        referral__status=Referral.Status.INFORMATION_REQUESTED,  # not once withdrawn
     ).select_related("referral"):
         panel = asked.referral.panel_id
         yield Deadline(
@@ -101,7 +114,7 @@ def referral_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         step = Step(deadline.step)
         who, above = owners[step]
         yield Deadline(
-            key=f"referrals.{step}:{referral.pk}:{deadline.due.isoformat()}",
+            key=f"referrals.{step}:{referral.pk}:{clock_start(referral, step).isoformat()}",
             reference=referral.reference,
             what=WHAT[step],
             due=deadline.due,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.urls import reverse
+from django.utils import timezone
 
 from cmr_portal.notifications.reminders import Deadline, deadline_source, latest_start
 from cmr_portal.working_days import add_working_days
@@ -46,14 +47,16 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         status=AgencyReport.Status.REQUESTED,
         due_date__lte=due_by,
         review__stage=Review.Stage.DRAFTING,
-    ).select_related("review", "agency"):
+    ).select_related("review", "agency", "contact"):
+        leads_of = lead.get(report.review_id, ())
         yield Deadline(
-            key=f"reviews.agency_report:{report.pk}:{report.due_date.isoformat()}",
+            key=f"reviews.agency_report:{report.pk}",
             reference=report.review.reference,
             what=f"the {report.agency.short_name or report.agency.name} report",
             due=report.due_date,
-            owners=(report.contact_id,),
-            escalate_to=(*lead.get(report.review_id, ()), *officers),
+            # A contact who has left: the lead reviewer hears instead.
+            owners=(report.contact_id,) if report.contact.is_active else leads_of,
+            escalate_to=(*leads_of, *officers),
             url=page("agency_report", report.review, report.uuid),
         )
     contacts = agency_contacts()
@@ -64,7 +67,7 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
     ).select_related("recommendation__review", "agency"):
         review = action.recommendation.review
         yield Deadline(
-            key=f"reviews.action:{action.pk}:{action.due_date.isoformat()}",
+            key=f"reviews.action:{action.pk}",
             reference=review.reference,
             what=f"an action for {action.agency.short_name or action.agency.name}",
             due=action.due_date,
@@ -85,7 +88,7 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         if step == Timescale.Step.TERMS_OF_REFERENCE:
             reviews = reviews.exclude(terms__agreed_on__isnull=False)
         for review in reviews.distinct():
-            due = add_working_days(review.opened_at.date(), days)
+            due = add_working_days(timezone.localdate(review.opened_at), days)
             yield Deadline(
                 key=f"reviews.{step}:{review.pk}",
                 reference=review.reference,

@@ -71,25 +71,31 @@ class Planned:
 
 def stages(deadline: Deadline, today: datetime.date) -> list[Planned]:
     """The reminders a deadline calls for today: at most one to its owners (the latest stage
-    reached), and the escalation once it is overdue past the threshold."""
-    ref, what = deadline.reference, deadline.what
+    reached), and the escalation once it is overdue past the threshold.
+
+    The stages before the date name the date, so that a deadline moved later is reminded of
+    again; the overdue ones and the escalation do not, so that they never repeat.
+    """
+    ref, what, due = deadline.reference, deadline.what, deadline.due
     planned: list[Planned] = []
-    if deadline.due >= today:
-        left = working_days_between(today, deadline.due)
-        if left == 0:
-            planned.append(Planned(deadline, "due", deadline.owners, f"{ref}: {what} is due today"))
-        else:
-            before = [days for days in settings.REMINDER_DAYS_BEFORE if left <= days]
-            if before:
-                days = min(before)
-                planned.append(
-                    Planned(
-                        deadline,
-                        f"before-{days}",
-                        deadline.owners,
-                        f"{ref}: {what} is due on {deadline.due:%-d %B %Y}",
-                    )
+    if due == today:
+        planned.append(
+            Planned(deadline, f"due@{due}", deadline.owners, f"{ref}: {what} is due today")
+        )
+    elif due > today:
+        # A date on a weekend or holiday is 0 working days away the day before: remind as for 1.
+        left = max(1, working_days_between(today, due))
+        before = [days for days in settings.REMINDER_DAYS_BEFORE if left <= days]
+        if before:
+            planned.append(
+                Planned(
+                    deadline,
+                    f"before-{min(before)}@{due}",
+                    deadline.owners,
+                    f"{ref}: {what} is due on {due:%-d %B %Y}",
                 )
+            )
+    if due >= today:
         return planned
     # Past its date it is overdue, a weekend included: one working day late at least.
     late = max(1, working_days_between(deadline.due, today))
@@ -114,10 +120,11 @@ def stages(deadline: Deadline, today: datetime.date) -> list[Planned]:
     return planned
 
 
-def _claim(rows: list[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
+def claim(rows: list[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
     """Insert reminder rows; the ones this call inserted (the others were sent already)."""
     if not rows:
         return set()
+    rows = sorted(rows)  # one order for every sweep, so that concurrent ones never deadlock
     table = connection.ops.quote_name(Reminder._meta.db_table)
     keys, stage_names, recipients = zip(*rows, strict=True)
     with connection.cursor() as cursor:
@@ -148,7 +155,7 @@ def sweep(today: datetime.date | None = None) -> int:
         for plan in planned
         for recipient in plan.recipients
     }
-    claimed = _claim(list(wanted))
+    claimed = claim(list(wanted))
     notifications = Notification.objects.bulk_create(
         Notification(recipient_id=recipient, message=wanted[key, stage, recipient].message,
                      url=wanted[key, stage, recipient].deadline.url)

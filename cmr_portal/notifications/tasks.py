@@ -3,6 +3,7 @@
 import datetime
 import logging
 from smtplib import SMTPException
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -24,7 +25,7 @@ EMAIL_FAILURES = (OSError, SMTPException)
 
 @shared_task(
     autoretry_for=EMAIL_FAILURES,
-    retry_backoff=True,
+    retry_backoff=60,  # about 1, 2, 4, 8, 16 minutes... so an outage of the mail server passes
     retry_backoff_max=3600,
     max_retries=settings.EMAIL_MAX_ATTEMPTS - 1,
 )
@@ -85,33 +86,52 @@ def sweep() -> int:
     return queued
 
 
-@shared_task(autoretry_for=EMAIL_FAILURES, retry_backoff=True, max_retries=5)
+@shared_task
 def daily_digest() -> int:
-    """One email to each person who chose a daily digest, listing what they have not been
-    emailed about (references and links only). The number of emails sent."""
+    """One email a day to each person who chose a digest, listing what they have not been
+    emailed about (references and links only). The number of emails sent.
+
+    Each person's digest for the day is claimed like a reminder, so two beat processes send it
+    once; a failing address is recorded on that person's notifications and the others still go.
+    """
+    from cmr_portal.notifications.reminders import claim
+
+    today = timezone.localdate().isoformat()
     sent = 0
     people = get_user_model().objects.filter(
         emails="daily", is_active=True, notifications__emailed_at__isnull=True
     )
     for user in people.distinct():
-        with transaction.atomic():
-            pending = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(recipient=user, emailed_at__isnull=True)
-                .order_by("created_at")
+        try:
+            with transaction.atomic():
+                if not claim([("digest", today, user.pk)]):
+                    continue
+                sent += _send_digest(user)
+        except EMAIL_FAILURES as error:
+            Notification.objects.filter(recipient=user, emailed_at__isnull=True).update(
+                email_attempts=F("email_attempts") + 1,
+                email_error=f"{type(error).__name__}: {error}"[:300],
             )
-            if not pending:
-                continue
-            lines = "\n".join(f"- {n.message}: {settings.SITE_URL}{n.url}" for n in pending)
-            count = f"{len(pending)} notification{'s' if len(pending) != 1 else ''}"
-            send_mail(
-                f"Case Management Review portal: {count} since your last email",
-                f"Since your last email:\n\n{lines}\n\n{FOOTER}",
-                None,
-                [user.email],
-            )
-            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-                emailed_at=timezone.now()
-            )
-            sent += 1
     return sent
+
+
+def _send_digest(user: Any) -> int:
+    pending = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(recipient=user, emailed_at__isnull=True)
+        .order_by("created_at")
+    )
+    if not pending:
+        return 0
+    lines = "\n".join(f"- {n.message}: {settings.SITE_URL}{n.url}" for n in pending)
+    count = f"{len(pending)} notification{'s' if len(pending) != 1 else ''}"
+    send_mail(
+        f"Case Management Review portal: {count} since your last email",
+        f"Since your last email:\n\n{lines}\n\n{FOOTER}",
+        None,
+        [user.email],
+    )
+    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+        emailed_at=timezone.now(), email_error=""
+    )
+    return 1

@@ -94,3 +94,20 @@ def test_a_sweep_costs_the_same_queries_however_many_deadlines_are_open(
         referral_flow.acknowledged(personas)
     assert counted() == few
     assert few <= 20
+
+
+def test_no_reminders_for_a_withdrawn_referral_or_to_people_who_left(personas: Personas) -> None:
+    referral = referral_flow.acknowledged(personas)
+    referral_services.request_information(
+        referral,
+        question="Fictional?",
+        due_date=datetime.date.today() + datetime.timedelta(days=7),
+        by=personas.sbni_officer,
+    )
+    type(personas.belfast_chair).objects.filter(pk=personas.belfast_chair.pk).update(
+        is_active=False
+    )
+    answer = due()["referrals.answer"]
+    assert personas.belfast_chair.pk not in (*answer.owners, *answer.escalate_to)
+    referral_services.withdraw_referral(referral, reason="Fictional", by=personas.belfast_member)
+    assert "referrals.answer" not in due()

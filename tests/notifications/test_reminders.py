@@ -4,11 +4,13 @@ once or in a daily digest, with failures counted and the broker's outages made g
 import datetime
 import io
 import json
+import time
 from smtplib import SMTPException
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import send_mail
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
@@ -42,10 +44,10 @@ def deadline(due: datetime.date = DUE) -> Deadline:
     ("today", "expected"),
     [
         ("2026-07-06", []),  # 8 working days ahead: nothing yet
-        ("2026-07-09", ["before-5"]),  # Thursday: 5 working days (13 July is a holiday)
-        ("2026-07-10", ["before-5"]),
-        ("2026-07-16", ["before-1"]),
-        ("2026-07-17", ["due"]),
+        ("2026-07-09", ["before-5@2026-07-17"]),  # Thursday: 5 working days (13 July a holiday)
+        ("2026-07-10", ["before-5@2026-07-17"]),
+        ("2026-07-16", ["before-1@2026-07-17"]),
+        ("2026-07-17", ["due@2026-07-17"]),
         ("2026-07-18", ["overdue-0"]),  # Saturday: one working day late is Monday's
         ("2026-07-20", ["overdue-0"]),
         ("2026-07-24", ["overdue-0", "escalation"]),  # 5 working days late
@@ -62,8 +64,19 @@ def test_the_stage_follows_northern_ireland_working_days(today: str, expected: l
 
 def test_the_days_before_are_configurable(settings: Settings) -> None:
     settings.REMINDER_DAYS_BEFORE = [10, 3]
-    assert [p.stage for p in stages(deadline(), datetime.date(2026, 7, 2))] == ["before-10"]
-    assert [p.stage for p in stages(deadline(), datetime.date(2026, 7, 14))] == ["before-3"]
+    assert [p.stage for p in stages(deadline(), datetime.date(2026, 7, 2))] == [
+        "before-10@2026-07-17"
+    ]
+    assert [p.stage for p in stages(deadline(), datetime.date(2026, 7, 14))] == [
+        "before-3@2026-07-17"
+    ]
+
+
+def test_a_date_on_a_weekend_is_due_on_its_day_not_the_friday() -> None:
+    saturday = datetime.date(2026, 7, 18)
+    friday = stages(deadline(saturday), datetime.date(2026, 7, 17))
+    assert [plan.stage for plan in friday] == ["before-1@2026-07-18"]
+    assert [plan.stage for plan in stages(deadline(saturday), saturday)] == ["due@2026-07-18"]
 
 
 def asked(personas: Personas, due: datetime.date) -> None:
@@ -125,7 +138,35 @@ def test_someone_who_chose_a_digest_gets_one_email_a_day(personas: Personas) -> 
     assert "2 notifications" in digest.subject
     assert f"/referrals/{first.uuid}/" in digest.body
     assert "Fictional" not in digest.body  # references and links only
+    flow.sent(personas)  # something new the same day: it waits for tomorrow's digest
     assert tasks.daily_digest() == 0
+    with time_machine.travel(datetime.timedelta(days=1)):
+        assert tasks.daily_digest() == 1
+
+
+def test_a_failing_digest_does_not_hold_up_the_others(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for person in (personas.sbni_officer, personas.belfast_member):
+        User.objects.filter(pk=person.pk).update(emails=User.Emails.DAILY)
+    flow.sent(personas)  # the officer is told
+    notify_panel = Notification.objects.create(
+        recipient=personas.belfast_member, message="Fictional", url="/"
+    )
+    real = send_mail
+
+    def refuse_the_officer(subject: str, body: str, sender: None, to: list[str]) -> int:
+        if to == [personas.sbni_officer.email]:
+            raise SMTPException("Recipient refused (fictional)")
+        return real(subject, body, sender, to)
+
+    monkeypatch.setattr(tasks, "send_mail", refuse_the_officer)
+    assert tasks.daily_digest() == 1
+    notify_panel.refresh_from_db()
+    assert notify_panel.emailed_at is not None
+    failed = Notification.objects.get(recipient=personas.sbni_officer)
+    assert (failed.email_attempts, failed.emailed_at) == (1, None)
+    assert "Recipient refused" in failed.email_error
 
 
 def test_a_failing_email_is_counted_and_kept_for_the_administrators(
@@ -164,11 +205,18 @@ def test_emails_held_back_by_a_broker_outage_go_when_it_is_back(
     # The broker is back: publishing goes to the Redis the worker reads.
     monkeypatch.setattr(celery_app.conf, "broker_write_url", settings.CELERY_BROKER_URL)
     celery_app._after_fork()  # type: ignore[attr-defined]
+    held = Notification.objects.get(recipient=personas.sbni_officer)
     with time_machine.travel(datetime.timedelta(minutes=10)):
         tasks.sweep()
-    wait_for_emails(1)
-    assert [message.to for message in mail.outbox] == [[personas.sbni_officer.email]]
-    assert referral.reference in mail.outbox[0].body
+    for _ in range(200):  # the worker runs in another thread: up to ten seconds
+        held.refresh_from_db()
+        if held.emailed_at is not None:
+            break
+        time.sleep(0.05)
+    assert held.emailed_at is not None
+    sent = [message for message in mail.outbox if held.message in message.subject]
+    assert [message.to for message in sent] == [[personas.sbni_officer.email]]
+    assert referral.reference in sent[0].body
 
 
 def test_the_benchmark_runs_and_leaves_nothing_behind(personas: Personas) -> None:
