@@ -47,6 +47,7 @@ urlpatterns = [
     path("<uuid:referral_uuid>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:referral_uuid>/history/", views.history, name="history"),
     path("<uuid:referral_uuid>/decision/", views.decision_letter, name="decision"),
+    path("<uuid:referral_uuid>/export/<slug:slug>.pdf", views.export, name="export"),
     path("<uuid:referral_uuid>/documents/", views.documents, name="documents"),
     path(
         "<uuid:referral_uuid>/documents/<uuid:document_uuid>/",

@@ -18,6 +18,7 @@ from cmr_portal.audit.models import AuditEvent
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import DocumentRefused, attachment
 from cmr_portal.forms import posted
+from cmr_portal.pdf import html_to_pdf, pdf_response, render_html
 from cmr_portal.working_days import add_working_days
 from panels.models import Membership, Panel, SbniRole
 from panels.views import signed_in_user
@@ -607,13 +608,33 @@ def answer_request(request: HttpRequest, referral_uuid: str, request_uuid: str) 
     )
 
 
+def letter_context(referral: Referral) -> dict[str, Any]:
+    decision = referral.current_decision
+    if decision is None:
+        raise Http404
+    chair = (
+        Membership.objects.filter(panel=referral.panel, role=Membership.Role.CHAIR)
+        .select_related("user")
+        .first()
+    )
+    return {
+        "referral": referral,
+        "reference": referral.reference,
+        "title": f"Decision on referral {referral.reference}",
+        "decision": decision,
+        "earlier": referral.decisions.filter(is_current=False)
+        .exclude(outcome=Outcome.MORE_INFORMATION)
+        .select_related("learning_route")
+        .order_by("-decided_at"),
+        "chair": chair.user if chair else None,
+    }
+
+
 @require_GET
 def decision_letter(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     """The SBNI Chair's decision as a letter to the panel, with any amendments."""
     referral = get_referral_for(request, referral_uuid)
-    decision = referral.current_decision
-    if decision is None:
-        raise Http404
+    context = letter_context(referral)
     record(
         "referral.decision_viewed",
         actor=signed_in_user(request),
@@ -621,21 +642,41 @@ def decision_letter(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         summary=f"Viewed the decision letter on referral {referral.reference}",
         request=request,
     )
-    chair = (
-        Membership.objects.filter(panel=referral.panel, role=Membership.Role.CHAIR)
-        .select_related("user")
-        .first()
-    )
-    return render(
-        request,
-        "referrals/decision_letter.html",
-        {
+    return render(request, "referrals/decision_letter.html", context)
+
+
+EXPORTS = {
+    "summary": ("referral summary", "pdf/referral_summary.html"),
+    "decision-letter": ("decision letter", "pdf/decision_letter.html"),
+}
+
+
+@require_GET
+def export(request: HttpRequest, referral_uuid: str, slug: str) -> HttpResponse:
+    """The referral summary or the decision letter as a PDF, permission-checked and audited."""
+    referral = get_referral_for(request, referral_uuid)
+    if slug not in EXPORTS:
+        raise Http404
+    name, template = EXPORTS[slug]
+    context: dict[str, Any] = (
+        letter_context(referral)
+        if slug == "decision-letter"
+        else {
             "referral": referral,
-            "decision": decision,
-            "earlier": referral.decisions.filter(is_current=False)
-            .exclude(outcome=Outcome.MORE_INFORMATION)
-            .select_related("learning_route")
-            .order_by("-decided_at"),
-            "chair": chair.user if chair else None,
-        },
+            "reference": referral.reference,
+            "title": f"Referral {referral.reference}",
+            "answers": answers(referral),
+            "agencies": referral.agencies.select_related("agency"),
+            "siblings": referral.siblings.all(),
+        }
     )
+    pdf = html_to_pdf(render_html(template, context))
+    record(
+        "referral.exported",
+        actor=signed_in_user(request),
+        target=referral,
+        summary=f"Exported the {name} of referral {referral.reference}",
+        changes={"document": slug, "bytes": len(pdf)},
+        request=request,
+    )
+    return pdf_response(pdf, f"{referral.reference}-{slug}.pdf")

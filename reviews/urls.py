@@ -53,4 +53,5 @@ urlpatterns = [
     path(f"{REVIEW}report/", workspace.report, name="report"),
     path(f"{REVIEW}approval/", workspace.approval, name="approval"),
     path(f"{REVIEW}themes/", workspace.themes, name="themes"),
+    path(f"{REVIEW}export/<slug:slug>.pdf", workspace.export, name="export"),
 ]

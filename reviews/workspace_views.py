@@ -24,10 +24,11 @@ from cmr_portal.audit.services import record
 from cmr_portal.documents.models import Document
 from cmr_portal.documents.services import attachment
 from cmr_portal.forms import posted
+from cmr_portal.pdf import pdf_response
 from panels.models import Panel, SbniRole, User
 from panels.views import signed_in_user
 from referrals.workflow import ReferralError
-from reviews import chronology, drafting, services
+from reviews import chronology, documents, drafting, services
 from reviews.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -1027,3 +1028,22 @@ def themes(request: HttpRequest, review_uuid: str) -> HttpResponse:
     return render(
         request, "reviews/themes.html", {"review": review, "form": form if editable else None}
     )
+
+
+@require_GET
+def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponse:
+    """A review document as a PDF, permission-checked and audited."""
+    review = get_review_for(request, review_uuid)
+    kind = documents.KINDS.get(slug)
+    if kind is None:
+        raise Http404
+    pdf = documents.pdf(review, slug)
+    record(
+        "review.exported",
+        actor=signed_in_user(request),
+        target=review,
+        summary=f"Exported the {kind.title.lower()} of review {review.reference}",
+        changes={"document": slug, "bytes": len(pdf)},
+        request=request,
+    )
+    return pdf_response(pdf, f"{review.reference}-{slug}.pdf")

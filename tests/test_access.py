@@ -333,6 +333,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "referrals:recommend": Expect(
         only(MEETING_RUNNERS, OK, OK), url=item_url("agenda/{item}/recommend/")
     ),
+    "referrals:export": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=referral_url("export/summary.pdf"),
+        note="a draft's summary: its panel only",
+    ),
     "referrals:decision": Expect(
         only([*BELFAST_MEMBERS, *SBNI_STAFF], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=decided_url("decision/"),
@@ -435,6 +440,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "reviews:evidence": Expect(
         only([*REVIEW_PEOPLE, "agency_contact"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("actions/{action}/evidence/{update}/", approved=True),
+    ),
+    "reviews:export": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("export/action-plan.pdf"),
     ),
     "reviews:report": Expect(
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),

@@ -1,0 +1,182 @@
+"""The documents as PDFs, read back with pypdf: the marking on every page, page numbers, a table
+of contents with the right pages, the draft watermark; the fetcher that reaches nothing else."""
+
+import http.server
+import io
+import re
+import threading
+from collections.abc import Iterator
+
+import pypdf
+import pytest
+from django.test import Client
+
+from cmr_portal.audit.models import AuditEvent
+from cmr_portal.pdf import html_to_pdf
+from panels.models import Agency
+from reviews import drafting, services
+from reviews.models import Review
+from tests.conftest import Personas, sign_in
+from tests.referrals import flow as referral_flow
+from tests.reviews import flow
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def pages(pdf: bytes) -> list[str]:
+    """Each page's text, its line breaks read as spaces."""
+    return [
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    ]
+
+
+def download(client: Client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+@pytest.fixture
+def review(personas: Personas) -> Review:
+    review = flow.drafted(personas)
+    psni = Agency.objects.get(short_name="PSNI")
+    services.add_chronology_entries(
+        review,
+        [
+            {"date": flow.TODAY, "agency": psni, "event": f"Fictional event {n}.",
+             "significance": "relevant"}
+            for n in range(120)
+        ],
+        by=personas.reviewer,
+        source="test",
+    )  # fmt: skip
+    return review
+
+
+def test_the_overview_report(personas: Personas, review: Review) -> None:
+    client = sign_in(Client(), personas.lead_reviewer)
+    pdf = download(client, f"/reviews/{review.uuid}/export/overview-report.pdf")
+    text = pages(pdf)
+    total = len(text)
+    assert total >= 6
+    for number, page in enumerate(text, start=1):
+        assert page.count(MARKING) >= 2, number  # header and footer
+        assert f"Page {number} of {total}" in page
+        assert "DRAFT" in page  # not approved yet
+    assert "Overview report" in text[0]
+    contents = text[1]
+    titles = [
+        "1. About this review",
+        "2. Integrated chronology",
+        "3. Findings",
+        "4. Recommendations and action plan",
+        "Appendix A. Terms of reference",
+    ]
+    for title in titles:
+        found = re.search(re.escape(title) + r"[ .]*(\d+)", contents)
+        assert found, title
+        heading_page = int(found[1])
+        assert title in text[heading_page - 1], title
+    chronology_pages = [n for n, page in enumerate(text) if "Fictional event" in page]
+    assert len(chronology_pages) >= 2
+    for n in chronology_pages:  # the header row repeats on every page of the table
+        assert "What happened" in text[n]
+    assert AuditEvent.objects.filter(action="review.exported").count() == 1
+
+
+def test_an_approved_report_has_no_watermark(personas: Personas) -> None:
+    review = flow.approved(personas)
+    pdf = download(
+        sign_in(Client(), personas.sbni_officer),
+        f"/reviews/{review.uuid}/export/overview-report.pdf",
+    )
+    assert not any("DRAFT" in page for page in pages(pdf))
+
+
+@pytest.mark.parametrize("slug", ["executive-summary", "action-plan"])
+def test_the_other_review_documents(personas: Personas, review: Review, slug: str) -> None:
+    pdf = download(
+        sign_in(Client(), personas.sbni_chair), f"/reviews/{review.uuid}/export/{slug}.pdf"
+    )
+    text = pages(pdf)
+    assert all(MARKING in page for page in text)
+    assert "Fictional: share referrals within a day." in "".join(text)
+
+
+def test_the_referral_summary_and_the_decision_letter(personas: Personas) -> None:
+    decision = referral_flow.decided(personas)
+    referral = decision.referral
+    panel = sign_in(Client(), personas.belfast_member)
+    summary = "".join(pages(download(panel, f"/referrals/{referral.uuid}/export/summary.pdf")))
+    assert referral.reference in summary
+    assert "Police Service of Northern Ireland" in summary
+    letter = "".join(
+        pages(download(panel, f"/referrals/{referral.uuid}/export/decision-letter.pdf"))
+    )
+    assert "a Case Management Review is required under regulation 17(2)" in letter
+    assert MARKING in letter
+    assert (
+        sign_in(Client(), personas.western_member)
+        .get(f"/referrals/{referral.uuid}/export/summary.pdf")
+        .status_code
+        == 404
+    )
+    assert AuditEvent.objects.filter(action="referral.exported").count() == 2
+
+
+class Counting(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:
+        Counting.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Counting.hits = []
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def test_the_renderer_fetches_nothing_but_static_files(listening: int) -> None:
+    html = f"""<html><head><style>
+      body {{ background: url("http://127.0.0.1:{listening}/css-url.png"); }}
+      @import url("http://127.0.0.1:{listening}/import.css");
+    </style><link rel="stylesheet" href="http://127.0.0.1:{listening}/link.css"></head>
+    <body><img src="http://127.0.0.1:{listening}/img.png"><img src="file:///etc/passwd">
+    <iframe src="file:///etc/passwd"></iframe><p>Text</p></body></html>"""
+    text = "".join(pages(html_to_pdf(html)))
+    assert Counting.hits == []
+    assert "root:" not in text
+
+
+def test_user_text_that_tries_to_fetch_is_only_text(personas: Personas, listening: int) -> None:
+    review = flow.with_team(personas)
+    evil = (
+        f'<img src="http://127.0.0.1:{listening}/x.png"> ![x](http://127.0.0.1:{listening}/y.png)'
+        f' <a href="file:///etc/passwd">x</a> <style>p{{background:url(http://127.0.0.1:{listening}/z)}}</style>'
+    )
+    section = review.sections.get(key="what_happened")
+    drafting.save_section(section, text=evil, base_version=0, by=personas.reviewer)
+    services.add_chronology_entries(
+        review,
+        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"), "event": evil,
+          "significance": "key"}],
+        by=personas.reviewer,
+        source="test",
+    )  # fmt: skip
+    pdf = download(
+        sign_in(Client(), personas.lead_reviewer),
+        f"/reviews/{review.uuid}/export/overview-report.pdf",
+    )
+    assert Counting.hits == []
+    assert "root:" not in "".join(pages(pdf))
