@@ -16,12 +16,14 @@ class Kind:
     title: str
     template: str
     slug: str
+    # Long documents render in the background and are kept by the hash of their content.
+    long: bool = False
 
 
 KINDS = {
     kind.slug: kind
     for kind in (
-        Kind("Overview report", "pdf/review_report.html", "overview-report"),
+        Kind("Overview report", "pdf/review_report.html", "overview-report", long=True),
         Kind("Executive summary", "pdf/review_summary.html", "executive-summary"),
         Kind("Action plan status report", "pdf/action_plan.html", "action-plan"),
     )

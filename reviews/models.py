@@ -362,6 +362,40 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action}"
 
 
+class ReportExport(models.Model):
+    """A long document rendered in the background, kept under the hash of its content: an
+    unchanged report downloads at once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RENDERING = "rendering", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="exports")
+    slug = models.CharField(max_length=30)
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "slug", "content_hash"], name="one_export_per_content"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} of {self.review} ({self.get_status_display()})"
+
+
 class StageChange(models.Model):
     """A step of approval or closure, with the comments given (a return says what to change)."""
 

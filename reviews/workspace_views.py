@@ -8,12 +8,15 @@ gets 404, as for a review that does not exist.
 
 import csv
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +27,7 @@ from cmr_portal.audit.services import record
 from cmr_portal.documents.models import Document
 from cmr_portal.documents.services import attachment
 from cmr_portal.forms import posted
+from cmr_portal.notifications.services import queue_task
 from cmr_portal.pdf import pdf_response
 from panels.models import Panel, SbniRole, User
 from panels.views import signed_in_user
@@ -48,10 +52,12 @@ from reviews.models import (
     Action,
     AgencyReport,
     FindingSection,
+    ReportExport,
     Review,
     ReviewMember,
     SectionComment,
 )
+from reviews.tasks import render_export
 
 
 def plural(count: int, noun: str) -> str:
@@ -1030,20 +1036,63 @@ def themes(request: HttpRequest, review_uuid: str) -> HttpResponse:
     )
 
 
-@require_GET
-def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponse:
-    """A review document as a PDF, permission-checked and audited."""
-    review = get_review_for(request, review_uuid)
-    kind = documents.KINDS.get(slug)
-    if kind is None:
-        raise Http404
-    pdf = documents.pdf(review, slug)
+def exported(request: HttpRequest, review: Review, kind: documents.Kind, size: int) -> None:
     record(
         "review.exported",
         actor=signed_in_user(request),
         target=review,
         summary=f"Exported the {kind.title.lower()} of review {review.reference}",
-        changes={"document": slug, "bytes": len(pdf)},
+        changes={"document": kind.slug, "bytes": size},
         request=request,
     )
-    return pdf_response(pdf, f"{review.reference}-{slug}.pdf")
+
+
+@require_GET
+def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBase:
+    """A review document as a PDF, permission-checked and audited. A long one renders in the
+    background, unless the same content was rendered before: then it downloads at once."""
+    review = get_review_for(request, review_uuid)
+    kind = documents.KINDS.get(slug)
+    if kind is None:
+        raise Http404
+    if not kind.long:
+        pdf = documents.pdf(review, slug)
+        exported(request, review, kind, len(pdf))
+        return pdf_response(pdf, f"{review.reference}-{slug}.pdf")
+    content_hash = documents.render(review, slug)[1]
+    made, created = ReportExport.objects.get_or_create(
+        review=review,
+        slug=slug,
+        content_hash=content_hash,
+        defaults={"requested_by": signed_in_user(request)},
+    )
+    if made.status == ReportExport.Status.READY and made.document is not None:
+        exported(request, review, kind, made.document.size)
+        return attachment(made.document)
+    if created or made.status == ReportExport.Status.FAILED:
+        ReportExport.objects.filter(pk=made.pk).update(status=ReportExport.Status.QUEUED)
+        transaction.on_commit(partial(queue_task, render_export, made.pk))
+    return redirect("reviews:export_status", review.uuid, made.uuid)
+
+
+@require_GET
+def export_status(request: HttpRequest, review_uuid: str, export_uuid: str) -> HttpResponse:
+    """Where a long report is: the page asks again every few seconds until it is ready."""
+    review = get_review_for(request, review_uuid)
+    made = review.exports.filter(uuid=export_uuid).first()
+    if made is None:
+        raise Http404
+    template = "reviews/_export_status.html" if "partial" in request.GET else "reviews/export.html"
+    return render(
+        request, template, {"review": review, "made": made, "kind": documents.KINDS[made.slug]}
+    )
+
+
+@require_GET
+def export_download(request: HttpRequest, review_uuid: str, export_uuid: str) -> Any:
+    review = get_review_for(request, review_uuid)
+    made = review.exports.filter(uuid=export_uuid, status=ReportExport.Status.READY).first()
+    if made is None or made.document is None:
+        raise Http404
+    exported(request, review, documents.KINDS[made.slug], made.document.size)
+    return attachment(made.document)

@@ -24,12 +24,12 @@ from django.http import HttpResponse
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from cmr_portal.documents.services import store_upload
+from cmr_portal.documents.services import store_generated, store_upload
 from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
 from reviews import services as review_services
-from reviews.models import Action, ActionUpdate, AgencyReport, ChronologyEntry
+from reviews.models import Action, ActionUpdate, AgencyReport, ChronologyEntry, ReportExport
 from tests import files
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow
@@ -195,7 +195,16 @@ def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Refe
             evidence=store_upload(files.upload("evidence.pdf", files.PDF), by=people.reviewer),
             author=people.reviewer,
         )
+        made = ReportExport.objects.create(
+            review=review,
+            slug="overview-report",
+            content_hash="fictional",
+            status=ReportExport.Status.READY,
+            document=store_generated(files.PDF, name="report.pdf", by=people.lead_reviewer),
+            requested_by=people.lead_reviewer,
+        )
         values = {
+            "export": made.uuid,
             "report": report.uuid,
             "entry": entry.uuid,
             "action": action.uuid,
@@ -444,6 +453,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "reviews:export": Expect(
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("export/action-plan.pdf"),
+    ),
+    "reviews:export_status": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("exports/{export}/"),
+    ),
+    "reviews:export_download": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("exports/{export}/download/"),
     ),
     "reviews:report": Expect(
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),

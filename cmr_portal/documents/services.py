@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from filetype import filetype
@@ -62,6 +63,20 @@ def store_upload(upload: UploadedFile, *, by: AbstractBaseUser) -> Document:
         uploaded_by_id=by.pk,
     )
     document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
+def store_generated(pdf: bytes, *, name: str, by: AbstractBaseUser) -> Document:
+    """Keep a PDF the portal made (an exported report) like an upload, under a random name."""
+    document = Document(
+        original_name=name,
+        content_type="application/pdf",
+        extension="pdf",
+        size=len(pdf),
+        uploaded_by_id=by.pk,
+    )
+    document.file.save("generated", ContentFile(pdf), save=False)
     document.save()
     return document
 

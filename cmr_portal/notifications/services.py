@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -30,7 +31,12 @@ def notify(recipients: Iterable[AbstractBaseUser], *, message: str, url: str) ->
 
 
 def queue_email(notification_pk: int) -> None:
+    queue_task(email_notification, notification_pk)
+
+
+def queue_task(task: Any, *args: Any) -> None:
+    """Queue background work; with the broker down, log it: the records say what is still to do."""
     try:
-        email_notification.delay(notification_pk)
+        task.delay(*args)
     except OperationalError:
-        logger.exception("The broker is down: notification %s is not emailed yet", notification_pk)
+        logger.exception("The broker is down: %s%s is not queued yet", task.name, args)

@@ -5,6 +5,7 @@ import http.server
 import io
 import re
 import threading
+import time
 from collections.abc import Iterator
 
 import pypdf
@@ -14,8 +15,8 @@ from django.test import Client
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.pdf import html_to_pdf
 from panels.models import Agency
-from reviews import drafting, services
-from reviews.models import Review
+from reviews import drafting, services, tasks
+from reviews.models import ReportExport, Review
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow as referral_flow
 from tests.reviews import flow
@@ -37,6 +38,18 @@ def download(client: Client, url: str) -> bytes:
     return response.content
 
 
+def overview_report(client: Client, review: Review) -> bytes:
+    """Ask for the overview report; render it here, as a worker would, if it was queued."""
+    url = f"/reviews/{review.uuid}/export/overview-report.pdf"
+    response = client.get(url)
+    if response.status_code == 302:
+        for made in ReportExport.objects.filter(review=review, status="queued"):
+            tasks.render_export(made.pk)
+        response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def review(personas: Personas) -> Review:
     review = flow.drafted(personas)
@@ -55,8 +68,7 @@ def review(personas: Personas) -> Review:
 
 
 def test_the_overview_report(personas: Personas, review: Review) -> None:
-    client = sign_in(Client(), personas.lead_reviewer)
-    pdf = download(client, f"/reviews/{review.uuid}/export/overview-report.pdf")
+    pdf = overview_report(sign_in(Client(), personas.lead_reviewer), review)
     text = pages(pdf)
     total = len(text)
     assert total >= 6
@@ -87,10 +99,7 @@ def test_the_overview_report(personas: Personas, review: Review) -> None:
 
 def test_an_approved_report_has_no_watermark(personas: Personas) -> None:
     review = flow.approved(personas)
-    pdf = download(
-        sign_in(Client(), personas.sbni_officer),
-        f"/reviews/{review.uuid}/export/overview-report.pdf",
-    )
+    pdf = overview_report(sign_in(Client(), personas.sbni_officer), review)
     assert not any("DRAFT" in page for page in pages(pdf))
 
 
@@ -174,9 +183,43 @@ def test_user_text_that_tries_to_fetch_is_only_text(personas: Personas, listenin
         by=personas.reviewer,
         source="test",
     )  # fmt: skip
-    pdf = download(
-        sign_in(Client(), personas.lead_reviewer),
-        f"/reviews/{review.uuid}/export/overview-report.pdf",
-    )
+    pdf = overview_report(sign_in(Client(), personas.lead_reviewer), review)
     assert Counting.hits == []
     assert "root:" not in "".join(pages(pdf))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_long_report_renders_on_a_worker_and_is_kept_until_it_changes(
+    personas: Personas, worker: None
+) -> None:
+    review = flow.drafted(personas)
+    client = sign_in(Client(), personas.lead_reviewer)
+    url = f"/reviews/{review.uuid}/export/overview-report.pdf"
+    response = client.get(url)
+    assert response.status_code == 302
+    status_url = response["Location"]
+    assert client.get(status_url).status_code == 200
+    made = ReportExport.objects.get()
+    for _ in range(300):  # the worker runs in another thread: up to thirty seconds
+        made.refresh_from_db()
+        if made.status == "ready":
+            break
+        time.sleep(0.1)
+    assert made.status == "ready"
+    assert "Download the overview report" in client.get(f"{status_url}?partial=1").content.decode()
+    first = client.get(f"{status_url}download/")
+    assert first.status_code == 200
+    again = client.get(url)  # unchanged: at once, from the kept file
+    assert again.status_code == 200
+    assert again["Content-Type"] == "application/pdf"
+    assert ReportExport.objects.count() == 1
+    services.add_chronology_entries(
+        review,
+        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"),
+          "event": "Fictional late entry.", "significance": "context"}],
+        by=personas.reviewer,
+        source="test",
+    )  # fmt: skip
+    assert client.get(url).status_code == 302  # changed: made again
+    assert ReportExport.objects.count() == 2
+    assert AuditEvent.objects.filter(action="review.exported").count() == 2
