@@ -51,9 +51,13 @@ def render_html(template: str, context: dict[str, Any]) -> str:
     )
 
 
+def laid_out(html: str) -> Any:
+    """The document laid out in pages (``.pages``, ``.write_pdf()``)."""
+    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+
+
 def html_to_pdf(html: str) -> bytes:
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-    pdf: bytes = document.write_pdf()
+    pdf: bytes = laid_out(html).write_pdf()
     return pdf
 
 

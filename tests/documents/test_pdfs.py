@@ -3,6 +3,7 @@ of contents with the right pages, the draft watermark; the fetcher that reaches 
 
 import http.server
 import io
+import json
 import re
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 import pypdf
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from cmr_portal.audit.models import AuditEvent
@@ -223,3 +225,13 @@ def test_a_long_report_renders_on_a_worker_and_is_kept_until_it_changes(
     assert client.get(url).status_code == 302  # changed: made again
     assert ReportExport.objects.count() == 2
     assert AuditEvent.objects.filter(action="review.exported").count() == 2
+
+
+def test_the_report_benchmark_runs_and_leaves_nothing_behind(personas: Personas) -> None:
+    """At a small scale, so that it cannot rot (its figures are in the README)."""
+    out = io.StringIO()
+    call_command("benchmark_report", rows=30, paragraphs=2, stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["pages"] >= 3
+    assert figures["seconds"] > 0
+    assert not Review.objects.filter(reference__startswith="CMR-BENCH").exists()

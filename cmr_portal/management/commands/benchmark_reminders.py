@@ -24,17 +24,13 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cmr_portal.benchmarks import Rollback, fictional_review
 from cmr_portal.notifications import reminders
 from cmr_portal.notifications.models import Reminder
-from panels.models import Agency, Panel, User
-from referrals.models import Decision, Outcome, Referral
-from reviews.models import Action, Review, ReviewMember, ReviewRecommendation
+from panels.models import Agency
+from reviews.models import Action, ReviewRecommendation
 
 BATCH = 100_000
-
-
-class Rollback(Exception):
-    """Raised at the end to roll the benchmark's data back."""
 
 
 class Command(BaseCommand):
@@ -59,7 +55,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 last = Reminder.objects.aggregate(last=Max("id"))["last"] or 0
-                recommendation = self.fictional_review()
+                recommendation = fictional_review()
                 started = time.perf_counter()
                 self.write_actions(recommendation, options["open"] // 10, options["due"])
                 results["tenth"] = self.sweeps()
@@ -90,44 +86,6 @@ class Command(BaseCommand):
                 "reminders": sent,
             }
         return measured
-
-    def fictional_review(self) -> ReviewRecommendation:
-        stamp = uuid.uuid4().hex[:8]
-        panel = Panel.objects.get(code="BEL")
-        agency = Agency.objects.get(short_name="PSNI")
-        lead = User.objects.create(
-            email=f"benchmark.lead.{stamp}@benchmark.invalid",
-            full_name="Benchmark lead (fictional)",
-        )
-        User.objects.create(
-            email=f"benchmark.agency.{stamp}@benchmark.invalid",
-            full_name="Benchmark agency contact (fictional)",
-            agency=agency,
-        )
-        referral = Referral.objects.create(
-            panel=panel,
-            reference=f"BENCH-{stamp}",
-            status=Referral.Status.DECIDED,
-            created_by=lead,
-            submitted_at=timezone.now(),
-        )
-        decision = Decision.objects.create(
-            referral=referral, outcome=Outcome.CMR_17_2, reasons="Fictional", decided_by=lead
-        )
-        review = Review.objects.create(
-            reference=f"CMR-BENCH-{stamp}",
-            referral=referral,
-            decision=decision,
-            route=Review.Route.ROUTE_17_2,
-            stage=Review.Stage.FOLLOW_UP,
-            opened_by=lead,
-        )
-        ReviewMember.objects.create(
-            review=review, user=lead, role=ReviewMember.Role.LEAD, appointed_by=lead
-        )
-        return ReviewRecommendation.objects.create(
-            review=review, number=1, text="Fictional", created_by=lead
-        )
 
     def write_actions(
         self, recommendation: ReviewRecommendation, count: int, due: int, offset: int = 0
