@@ -191,6 +191,8 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MEGABYTES", default=20) * 1024 * 1024
 
 # The CMR Panel's standing orders: notice of business in clear days, and the share of its members
 # that makes a quorum (the chair must be among them).
+# The marking of the anonymised publication version of a review, which is meant for the public.
+PUBLICATION_MARKING = env.str("PUBLICATION_MARKING", default="OFFICIAL")
 CMR_PANEL_NOTICE_CLEAR_DAYS = env.int("CMR_PANEL_NOTICE_CLEAR_DAYS", default=7)
 CMR_PANEL_QUORUM = Fraction(env.str("CMR_PANEL_QUORUM", default="2/3"))
 STORAGES = {

@@ -1,9 +1,12 @@
 """The review's documents as PDFs: the overview report, the executive summary and the action
 plan status report, from the records, through ``cmr_portal.pdf``."""
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from cmr_portal.pdf import content_hash, html_to_pdf, render_html
@@ -18,6 +21,8 @@ class Kind:
     slug: str
     # Long documents render in the background and are kept by the hash of their content.
     long: bool = False
+    # The publication version: pseudonyms applied, identifying details left out, no watermark.
+    anonymised: bool = False
 
 
 KINDS = {
@@ -26,8 +31,30 @@ KINDS = {
         Kind("Overview report", "pdf/review_report.html", "overview-report", long=True),
         Kind("Executive summary", "pdf/review_summary.html", "executive-summary"),
         Kind("Action plan status report", "pdf/action_plan.html", "action-plan"),
+        Kind(
+            "Publication version",
+            "pdf/review_report.html",
+            "publication",
+            long=True,
+            anonymised=True,
+        ),
     )
 }
+
+
+def anonymiser(review: Review) -> Callable[[str], str]:
+    """Replace every original word of the review's pseudonym map, whole words, any case,
+    longest first (so that "Jane Doe" goes before "Jane")."""
+    pairs = sorted(
+        review.pseudonyms.values_list("original", "replacement"), key=lambda pair: -len(pair[0])
+    )
+    if not pairs:
+        return lambda text: text
+    pattern = re.compile(
+        "|".join(rf"\b{re.escape(original)}\b" for original, _ in pairs), re.IGNORECASE
+    )
+    replacements = {original.lower(): replacement for original, replacement in pairs}
+    return lambda text: pattern.sub(lambda match: replacements[match[0].lower()], text)
 
 
 def first_paragraph(text: str) -> str:
@@ -42,19 +69,47 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
     recommendations = list(
         review.recommendations.prefetch_related("findings", "actions__agency", "actions__updates")
     )
+    entries = list(review.chronology.select_related("agency"))
     today = timezone.localdate()
+    if kind.anonymised:
+        # Every text field through the pseudonym map; never saved, only shown.
+        clean = anonymiser(review)
+        for entry in entries:
+            entry.event, entry.source, entry.notes = (
+                clean(entry.event),
+                clean(entry.source),
+                clean(entry.notes),
+            )
+        for section in sections:
+            section.text = clean(section.text)
+        for item in recommendations:
+            item.text = clean(item.text)
+            for action in item.actions.all():
+                action.description, action.owner, action.measure = (
+                    clean(action.description),
+                    clean(action.owner),
+                    clean(action.measure),
+                )
+        if terms:
+            terms.lines_of_enquiry = clean(terms.lines_of_enquiry)
     return {
-        "title": f"{kind.title}: review {review.reference}",
+        **({"protective_marking": settings.PUBLICATION_MARKING} if kind.anonymised else {}),
+        "publication": kind.anonymised,
+        "title": "Case Management Review: learning for Northern Ireland"
+        if kind.anonymised
+        else f"{kind.title}: review {review.reference}",
         "kind": kind,
         "review": review,
-        "reference": review.reference,
-        "draft": review.stage not in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED),
+        # The review's reference names the panel and the year: not in the publication version.
+        "reference": "" if kind.anonymised else review.reference,
+        "draft": not kind.anonymised
+        and review.stage not in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED),
         "today": today,
         "team": list(review.team.select_related("user")),
         "terms": terms,
         "purposes": [labels[key] for key in (terms.purposes if terms else []) if key in labels],
         "agency_reports": list(review.agency_reports.select_related("agency")),
-        "entries": list(review.chronology.select_related("agency")),
+        "entries": entries,
         "sections": [
             (section, drafting.render(section.text), drafting.render(first_paragraph(section.text)))
             for section in sections

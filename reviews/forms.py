@@ -15,6 +15,7 @@ from cmr_portal.forms import GovukFormMixin, govuk_helper, long_text
 from panels.models import Agency, User
 from referrals.forms import GovukDateField
 from reviews.models import (
+    PUBLICATION_CHECKS,
     PURPOSES,
     Action,
     ChronologyEntry,
@@ -374,3 +375,49 @@ class ThemesForm(GovukFormMixin, forms.Form):
 
     def by_section(self) -> dict[FindingSection, list[LearningTheme]]:
         return {section: self.cleaned_data[name] for name, section in self.sections.items()}
+
+
+class PseudonymForm(GovukFormMixin, forms.Form):
+    original = forms.CharField(
+        label="Word or name in the review",
+        max_length=100,
+        help_text="Such as a first name, a surname, a street or a school.",
+        error_messages={
+            "required": "Enter the word or name to replace",
+            "max_length": "The word or name must be 100 characters or fewer",
+        },
+    )
+    replacement = forms.CharField(
+        label="Replace it with",
+        max_length=100,
+        help_text="Such as Child A, Mother, Sibling 1, the school.",
+        error_messages={
+            "required": "Enter what replaces it",
+            "max_length": "The replacement must be 100 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper("original", "replacement", button="Add the pseudonym")
+
+
+class SignOffForm(GovukFormMixin, forms.Form):
+    checks = forms.MultipleChoiceField(
+        label="Before publication, confirm each of these",
+        choices=PUBLICATION_CHECKS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Confirm every check"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.checkboxes("checks", legend_size=Size.MEDIUM), button="Sign off for publication"
+        )
+
+    def clean_checks(self) -> list[str]:
+        checks: list[str] = self.cleaned_data["checks"]
+        if len(checks) < len(PUBLICATION_CHECKS):
+            raise ValidationError("Confirm every check")
+        return checks

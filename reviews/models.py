@@ -396,6 +396,46 @@ class ReportExport(models.Model):
         return f"{self.slug} of {self.review} ({self.get_status_display()})"
 
 
+class Pseudonym(models.Model):
+    """A word or name to replace in the publication version: "Jane" becomes "Mother"."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="pseudonyms")
+    original = models.CharField(max_length=100)
+    replacement = models.CharField(max_length=100)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["original"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "original"], name="one_pseudonym_per_word")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original} → {self.replacement}"
+
+
+# What is checked before the publication version goes out; all must be confirmed.
+PUBLICATION_CHECKS = [
+    ("names", "Every name of the child, the family and others is in the pseudonym map"),
+    ("places", "Addresses, schools and places that could identify the family are replaced"),
+    ("professionals", "Professionals are described by their role, not their name"),
+    ("read", "The publication version has been read through from start to finish"),
+    ("approved", "The SBNI has approved publication"),
+]
+
+
+class PublicationSignOff(models.Model):
+    """The pre-publication checklist, signed off: the publication version may be exported."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="sign_off")
+    checks = models.JSONField()
+    signed_off_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signed_off_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Publication of {self.review} signed off"
+
+
 class StageChange(models.Model):
     """A step of approval or closure, with the comments given (a return says what to change)."""
 

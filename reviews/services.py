@@ -26,12 +26,15 @@ from referrals.models import Decision, Outcome, Referral
 from referrals.services import sbni_officers
 from referrals.workflow import ReferralError
 from reviews.models import (
+    PUBLICATION_CHECKS,
     Action,
     ActionUpdate,
     AgencyReport,
     ChronologyEntry,
     FindingSection,
     LearningTheme,
+    Pseudonym,
+    PublicationSignOff,
     Review,
     ReviewMember,
     ReviewRecommendation,
@@ -713,3 +716,64 @@ def take_step(
         url=_url(review),
     )
     return change
+
+
+def may_publish(user: User, review: Review) -> bool:
+    """The lead reviewer or an SBNI officer keeps the pseudonym map; an officer signs off."""
+    return user.has_sbni_role(SbniRole.SBNI_OFFICER) or leads(user, review)
+
+
+@transaction.atomic
+def set_pseudonym(
+    review: Review,
+    *,
+    original: str,
+    replacement: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Pseudonym:
+    """Add or change a pseudonym. Any change undoes the sign-off: the checks must be made again."""
+    if not may_publish(by, review):
+        raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
+    review = _locked(review)
+    pseudonym, _ = Pseudonym.objects.update_or_create(
+        review=review,
+        original=original.strip(),
+        defaults={"replacement": replacement.strip(), "added_by": by},
+    )
+    PublicationSignOff.objects.filter(review=review).delete()
+    # The original is identifying: the audit trail names the replacement only.
+    _audit("pseudonym_set", review, by, f"Set the pseudonym '{pseudonym.replacement}'", request)
+    return pseudonym
+
+
+@transaction.atomic
+def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | None = None) -> None:
+    review = _locked(pseudonym.review)
+    if not may_publish(by, review):
+        raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
+    PublicationSignOff.objects.filter(review=review).delete()
+    _audit(
+        "pseudonym_removed", review, by, f"Removed the pseudonym '{pseudonym.replacement}'", request
+    )
+    pseudonym.delete()
+
+
+@transaction.atomic
+def sign_off_publication(
+    review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
+) -> PublicationSignOff:
+    """An SBNI officer confirms every check, once the report is approved."""
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReviewError("Only an SBNI officer signs off the publication version.")
+    review = _locked(review)
+    if review.stage not in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED):
+        raise ReviewError("The publication version is signed off once the report is approved.")
+    missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
+    if missing:
+        raise ReviewError(f"Confirm every check: {missing[0]}")
+    sign_off, _ = PublicationSignOff.objects.update_or_create(
+        review=review, defaults={"checks": sorted(checks), "signed_off_by": by}
+    )
+    _audit("publication_signed_off", review, by, "Signed off the publication version", request)
+    return sign_off

@@ -54,6 +54,7 @@ urlpatterns = [
     path(f"{REVIEW}approval/", workspace.approval, name="approval"),
     path(f"{REVIEW}themes/", workspace.themes, name="themes"),
     path(f"{REVIEW}export/<slug:slug>.pdf", workspace.export, name="export"),
+    path(f"{REVIEW}publication/", workspace.publication, name="publication"),
     path(f"{REVIEW}exports/<uuid:export_uuid>/", workspace.export_status, name="export_status"),
     path(
         f"{REVIEW}exports/<uuid:export_uuid>/download/",

@@ -41,8 +41,10 @@ from reviews.forms import (
     ChronologyEntryForm,
     CommentForm,
     ImportForm,
+    PseudonymForm,
     RecommendationForm,
     SendReportForm,
+    SignOffForm,
     StepForm,
     TermsForm,
     ThemesForm,
@@ -52,6 +54,7 @@ from reviews.models import (
     Action,
     AgencyReport,
     FindingSection,
+    PublicationSignOff,
     ReportExport,
     Review,
     ReviewMember,
@@ -1055,6 +1058,9 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
     kind = documents.KINDS.get(slug)
     if kind is None:
         raise Http404
+    if kind.anonymised and not PublicationSignOff.objects.filter(review=review).exists():
+        messages.info(request, "Sign off the checklist before the publication version is made.")
+        return redirect("reviews:publication", review.uuid)
     if not kind.long:
         pdf = documents.pdf(review, slug)
         exported(request, review, kind, len(pdf))
@@ -1096,3 +1102,52 @@ def export_download(request: HttpRequest, review_uuid: str, export_uuid: str) ->
         raise Http404
     exported(request, review, documents.KINDS[made.slug], made.document.size)
     return attachment(made.document)
+
+
+@require_http_methods(["GET", "POST"])
+def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    """The anonymised publication version: the pseudonym map, the checklist and its sign-off."""
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    keeps = services.may_publish(user, review)
+    adding = PseudonymForm(request.POST if "original" in request.POST else None)
+    signing = SignOffForm(request.POST if "checks" in request.POST else None)
+    if request.method == "POST":
+        if not keeps:
+            raise Http404
+        try:
+            if "remove" in request.POST:
+                pseudonym = review.pseudonyms.filter(pk=request.POST["remove"]).first()
+                if pseudonym is None:
+                    raise Http404
+                services.remove_pseudonym(pseudonym, by=user, request=request)
+                messages.success(request, "The pseudonym is removed. Sign off again.")
+                return redirect("reviews:publication", review.uuid)
+            if adding.is_bound and adding.is_valid():
+                services.set_pseudonym(review, **adding.cleaned_data, by=user, request=request)
+                messages.success(request, "The pseudonym is saved.")
+                return redirect("reviews:publication", review.uuid)
+            if signing.is_bound and signing.is_valid():
+                services.sign_off_publication(
+                    review, signing.cleaned_data["checks"], by=user, request=request
+                )
+                messages.success(request, "The publication version is signed off.")
+                return redirect("reviews:publication", review.uuid)
+        except ReferralError as error:
+            (adding if adding.is_bound else signing).add_error(None, str(error))
+    else:
+        viewed(request, review, "the publication version")
+    return render(
+        request,
+        "reviews/publication.html",
+        {
+            "review": review,
+            "pseudonyms": review.pseudonyms.all(),
+            "sign_off": PublicationSignOff.objects.filter(review=review)
+            .select_related("signed_off_by")
+            .first(),
+            "adding": adding if keeps else None,
+            "signing": signing if user.has_sbni_role(SbniRole.SBNI_OFFICER) else None,
+            "failed": adding if adding.errors else signing if signing.errors else None,
+        },
+    )

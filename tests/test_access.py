@@ -462,6 +462,9 @@ EXPECTATIONS: dict[str, Expect] = {
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("exports/{export}/download/"),
     ),
+    "reviews:publication": Expect(
+        split(REVIEW_PEOPLE, ["lead_reviewer", "sbni_officer"]), url=review_url("publication/")
+    ),
     "reviews:report": Expect(
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("report/"),

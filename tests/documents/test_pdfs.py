@@ -41,15 +41,7 @@ def download(client: Client, url: str) -> bytes:
 
 
 def overview_report(client: Client, review: Review) -> bytes:
-    """Ask for the overview report; render it here, as a worker would, if it was queued."""
-    url = f"/reviews/{review.uuid}/export/overview-report.pdf"
-    response = client.get(url)
-    if response.status_code == 302:
-        for made in ReportExport.objects.filter(review=review, status="queued"):
-            tasks.render_export(made.pk)
-        response = client.get(url)
-    assert response.status_code == 200
-    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return overview_report_of(client, review, "overview-report")
 
 
 @pytest.fixture
@@ -235,3 +227,61 @@ def test_the_report_benchmark_runs_and_leaves_nothing_behind(personas: Personas)
     assert figures["pages"] >= 3
     assert figures["seconds"] > 0
     assert not Review.objects.filter(reference__startswith="CMR-BENCH").exists()
+
+
+def test_the_publication_version_leaves_no_original_name(personas: Personas) -> None:
+    review = flow.drafted(personas)
+    section = review.sections.get(key="what_happened")
+    drafting.save_section(
+        section,
+        text="Jane Doe, the mother of Tommy, lived on Elm Street. JANE moved in 2024.",
+        base_version=section.version,
+        by=personas.reviewer,
+    )
+    services.add_chronology_entries(
+        review,
+        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"),
+          "event": "Tommy seen at home with Jane (fictional).", "significance": "key"}],
+        by=personas.reviewer,
+        source="test",
+    )  # fmt: skip
+    flow.approve(review, personas)
+    officer = sign_in(Client(), personas.sbni_officer)
+    url = f"/reviews/{review.uuid}/publication/"
+    for original, replacement in (
+        ("Jane Doe", "Mother"), ("Jane", "Mother"), ("Tommy", "Child A"),
+        ("Elm Street", "the family's street"),
+    ):  # fmt: skip
+        officer.post(url, {"original": original, "replacement": replacement})
+    export = f"/reviews/{review.uuid}/export/publication.pdf"
+    assert officer.get(export)["Location"] == url  # not before the sign-off
+    refused = officer.post(url, {"checks": ["names", "places"]}).content.decode()
+    assert "Confirm every check" in refused
+    everything = ["names", "places", "professionals", "read", "approved"]
+    assert officer.post(url, {"checks": everything}).status_code == 302
+    made = overview_report_of(officer, review, "publication")
+    assert review.reference not in str(pypdf.PdfReader(io.BytesIO(made)).metadata)
+    pdf = "".join(pages(made))
+    for original in ("Jane", "JANE", "Doe", "Tommy", "Elm Street"):
+        assert original not in pdf, original
+    assert "Mother, the mother of Child A, lived on the family's street" in pdf
+    assert "OFFICIAL-SENSITIVE" not in pdf
+    assert "DRAFT" not in pdf
+    assert review.referral.reference not in pdf
+    assert personas.lead_reviewer.full_name not in pdf
+    assert AuditEvent.objects.filter(action="review.publication_signed_off").exists()
+    assert not AuditEvent.objects.filter(summary__contains="Tommy").exists()
+    # A change to the map undoes the sign-off.
+    officer.post(url, {"original": "Doe", "replacement": "family"})
+    assert officer.get(export)["Location"] == url
+
+
+def overview_report_of(client: Client, review: Review, slug: str) -> bytes:
+    """Ask for a long document; render it here, as a worker would, when it was queued."""
+    url = f"/reviews/{review.uuid}/export/{slug}.pdf"
+    if client.get(url).status_code == 302:
+        for made in ReportExport.objects.filter(review=review, status="queued"):
+            tasks.render_export(made.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
