@@ -42,19 +42,38 @@ KINDS = {
 }
 
 
+# Curly apostrophes and quotes, as word processors type them, read as straight ones.
+SPACES = r"\s+"
+STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def anonymiser(review: Review) -> Callable[[str], str]:
-    """Replace every original word of the review's pseudonym map, whole words, any case,
-    longest first (so that "Jane Doe" goes before "Jane")."""
+    """Replace every original word of the review's pseudonym map: whole words (an underscore of
+    Markdown is not part of a word), any case, any spacing between its words, curly or straight
+    apostrophes, longest first (so that "Jane Doe" goes before "Jane")."""
     pairs = sorted(
         review.pseudonyms.values_list("original", "replacement"), key=lambda pair: -len(pair[0])
     )
-    if not pairs:
-        return lambda text: text
-    pattern = re.compile(
-        "|".join(rf"\b{re.escape(original)}\b" for original, _ in pairs), re.IGNORECASE
-    )
-    replacements = {original.lower(): replacement for original, replacement in pairs}
-    return lambda text: pattern.sub(lambda match: replacements[match[0].lower()], text)
+    alternatives = []
+    for number, (original, _) in enumerate(pairs):
+        words = SPACES.join(re.escape(word) for word in original.translate(STRAIGHTEN).split())
+        alternatives.append(rf"(?P<p{number}>(?<![^\W_]){words}(?![^\W_]))")
+    pattern = re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
+    replacements = {f"p{number}": replacement for number, (_, replacement) in enumerate(pairs)}
+
+    def clean(text: str) -> str:
+        return pattern.sub(
+            lambda match: replacements[str(match.lastgroup)], text.translate(STRAIGHTEN)
+        )
+
+    return clean
+
+
+def filename(kind: Kind, review: Review) -> str:
+    """The review's reference names the panel and the year: not for the publication version."""
+    if kind.anonymised:
+        return "case-management-review-publication.pdf"
+    return f"{review.reference}-{kind.slug}.pdf"
 
 
 def first_paragraph(text: str) -> str:
@@ -70,10 +89,12 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
         review.recommendations.prefetch_related("findings", "actions__agency", "actions__updates")
     )
     entries = list(review.chronology.select_related("agency"))
+    reports = list(review.agency_reports.select_related("agency"))
     today = timezone.localdate()
     if kind.anonymised:
         # Every text field through the pseudonym map; never saved, only shown.
         clean = anonymiser(review)
+        agencies = [entry.agency for entry in entries]
         for entry in entries:
             entry.event, entry.source, entry.notes = (
                 clean(entry.event),
@@ -90,11 +111,19 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
                     clean(action.owner),
                     clean(action.measure),
                 )
+                agencies.append(action.agency)
         if terms:
             terms.lines_of_enquiry = clean(terms.lines_of_enquiry)
+        # An agency can be a school or a club that names a place: its names go through too.
+        agencies += [report.agency for report in reports]
+        for agency in agencies:
+            agency.name, agency.short_name = clean(agency.name), clean(agency.short_name)
     return {
         **({"protective_marking": settings.PUBLICATION_MARKING} if kind.anonymised else {}),
         "publication": kind.anonymised,
+        # Exact dates can identify a family: the publication version shows month and year.
+        "long_date": "F Y" if kind.anonymised else "j F Y",
+        "short_date": "F Y" if kind.anonymised else "j M Y",
         "title": "Case Management Review: learning for Northern Ireland"
         if kind.anonymised
         else f"{kind.title}: review {review.reference}",
@@ -108,10 +137,14 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
         "team": list(review.team.select_related("user")),
         "terms": terms,
         "purposes": [labels[key] for key in (terms.purposes if terms else []) if key in labels],
-        "agency_reports": list(review.agency_reports.select_related("agency")),
+        "agency_reports": reports,
         "entries": entries,
         "sections": [
-            (section, drafting.render(section.text), drafting.render(first_paragraph(section.text)))
+            (
+                section,
+                drafting.render(section.text, links=not kind.anonymised),
+                drafting.render(first_paragraph(section.text), links=not kind.anonymised),
+            )
             for section in sections
         ],
         "themes": list(review.themes.all()),

@@ -39,10 +39,12 @@ class DraftConflict(ReviewError):
         self.yours_version = yours_version
 
 
-def render(text: str) -> SafeString:
-    """Markdown to HTML, then cleaned by nh3, so that nothing a user types runs or loads."""
+def render(text: str, *, links: bool = True) -> SafeString:
+    """Markdown to HTML, then cleaned by nh3, so that nothing a user types runs or loads.
+    Without ``links`` (the publication version), a link keeps its words and loses its address."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, url_schemes={"https", "mailto"})
+    tags = ALLOWED_TAGS if links else ALLOWED_TAGS - {"a"}
+    cleaned = nh3.clean(html, tags=tags, url_schemes={"https", "mailto"})
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
 
 

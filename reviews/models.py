@@ -362,6 +362,9 @@ class ActionUpdate(models.Model):
         return f"Update on {self.action}"
 
 
+EXPORT_STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
 class ReportExport(models.Model):
     """A long document rendered in the background, kept under the hash of its content: an
     unchanged report downloads at once."""
@@ -382,6 +385,7 @@ class ReportExport(models.Model):
     )
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -394,6 +398,13 @@ class ReportExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} of {self.review} ({self.get_status_display()})"
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or rendering for too long: the broker was down or a worker died."""
+        since = self.started_at or self.requested_at
+        waiting = self.status in (self.Status.QUEUED, self.Status.RENDERING)
+        return waiting and since < timezone.now() - EXPORT_STUCK_AFTER
 
 
 class Pseudonym(models.Model):
@@ -430,7 +441,7 @@ class PublicationSignOff(models.Model):
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="sign_off")
     checks = models.JSONField()
     signed_off_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    signed_off_at = models.DateTimeField(auto_now_add=True)
+    signed_off_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Publication of {self.review} signed off"

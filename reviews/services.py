@@ -773,7 +773,12 @@ def sign_off_publication(
     if missing:
         raise ReviewError(f"Confirm every check: {missing[0]}")
     sign_off, _ = PublicationSignOff.objects.update_or_create(
-        review=review, defaults={"checks": sorted(checks), "signed_off_by": by}
+        review=review,
+        defaults={
+            "checks": sorted(checks),
+            "signed_off_by": by,
+            "signed_off_at": timezone.now(),
+        },
     )
     _audit("publication_signed_off", review, by, "Signed off the publication version", request)
     return sign_off

@@ -2,37 +2,49 @@
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cmr_portal.documents.services import store_generated
 from cmr_portal.pdf import html_to_pdf
 from reviews import documents
-from reviews.models import ReportExport
+from reviews.models import PublicationSignOff, ReportExport
 
 
 @shared_task
 def render_export(export_pk: int) -> None:
-    """Render a queued report and keep it. Run twice, the second finds nothing to do."""
+    """Render a queued report and keep it, if the content is still the content asked for (and,
+    for the publication version, still signed off). Run twice, the second finds nothing to do."""
     with transaction.atomic():
         export = (
             ReportExport.objects.select_for_update(skip_locked=True)
             .select_related("review", "requested_by")
-            .filter(pk=export_pk, status=ReportExport.Status.QUEUED)
+            .filter(Q(status=ReportExport.Status.QUEUED) | Q(status=ReportExport.Status.RENDERING))
+            .filter(pk=export_pk)
             .first()
         )
-        if export is None:
+        if export is None or (
+            export.status == ReportExport.Status.RENDERING and not export.is_stuck
+        ):
             return
-        export.status = ReportExport.Status.RENDERING
-        export.save(update_fields=["status"])
+        export.status, export.started_at = ReportExport.Status.RENDERING, timezone.now()
+        export.save(update_fields=["status", "started_at"])
     try:
-        pdf = html_to_pdf(documents.render(export.review, export.slug)[0])
+        kind = documents.KINDS[export.slug]
+        html, content_hash = documents.render(export.review, export.slug)
+        signed = PublicationSignOff.objects.filter(review=export.review).exists()
+        if content_hash != export.content_hash or (kind.anonymised and not signed):
+            # The review changed since it was asked for: asking again makes the new one.
+            ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED)
+            return
+        pdf = html_to_pdf(html)
+        with transaction.atomic():
+            export.document = store_generated(
+                pdf, name=documents.filename(kind, export.review), by=export.requested_by
+            )
+            export.status = ReportExport.Status.READY
+            export.finished_at = timezone.now()
+            export.save(update_fields=["document", "status", "finished_at"])
     except Exception:
         ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED)
         raise
-    with transaction.atomic():
-        export.document = store_generated(
-            pdf, name=f"{export.review.reference}-{export.slug}.pdf", by=export.requested_by
-        )
-        export.status = ReportExport.Status.READY
-        export.finished_at = timezone.now()
-        export.save(update_fields=["document", "status", "finished_at"])

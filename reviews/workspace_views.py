@@ -1064,7 +1064,7 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
     if not kind.long:
         pdf = documents.pdf(review, slug)
         exported(request, review, kind, len(pdf))
-        return pdf_response(pdf, f"{review.reference}-{slug}.pdf")
+        return pdf_response(pdf, documents.filename(kind, review))
     content_hash = documents.render(review, slug)[1]
     made, created = ReportExport.objects.get_or_create(
         review=review,
@@ -1075,7 +1075,7 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
     if made.status == ReportExport.Status.READY and made.document is not None:
         exported(request, review, kind, made.document.size)
         return attachment(made.document)
-    if created or made.status == ReportExport.Status.FAILED:
+    if created or made.status == ReportExport.Status.FAILED or made.is_stuck:
         ReportExport.objects.filter(pk=made.pk).update(status=ReportExport.Status.QUEUED)
         transaction.on_commit(partial(queue_task, render_export, made.pk))
     return redirect("reviews:export_status", review.uuid, made.uuid)
@@ -1100,7 +1100,10 @@ def export_download(request: HttpRequest, review_uuid: str, export_uuid: str) ->
     made = review.exports.filter(uuid=export_uuid, status=ReportExport.Status.READY).first()
     if made is None or made.document is None:
         raise Http404
-    exported(request, review, documents.KINDS[made.slug], made.document.size)
+    kind = documents.KINDS[made.slug]
+    if kind.anonymised and not PublicationSignOff.objects.filter(review=review).exists():
+        raise Http404
+    exported(request, review, kind, made.document.size)
     return attachment(made.document)
 
 
@@ -1110,14 +1113,18 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = get_review_for(request, review_uuid)
     user = signed_in_user(request)
     keeps = services.may_publish(user, review)
-    adding = PseudonymForm(request.POST if "original" in request.POST else None)
-    signing = SignOffForm(request.POST if "checks" in request.POST else None)
+    which = request.POST.get("form")
+    adding = PseudonymForm(request.POST if which == "adding" else None)
+    signing = SignOffForm(request.POST if which == "signing" else None)
     if request.method == "POST":
         if not keeps:
             raise Http404
         try:
             if "remove" in request.POST:
-                pseudonym = review.pseudonyms.filter(pk=request.POST["remove"]).first()
+                number = request.POST["remove"]
+                pseudonym = (
+                    review.pseudonyms.filter(pk=number).first() if number.isdigit() else None
+                )
                 if pseudonym is None:
                     raise Http404
                 services.remove_pseudonym(pseudonym, by=user, request=request)

@@ -1,6 +1,7 @@
 """The documents as PDFs, read back with pypdf: the marking on every page, page numbers, a table
 of contents with the right pages, the draft watermark; the fetcher that reaches nothing else."""
 
+import datetime
 import http.server
 import io
 import json
@@ -13,11 +14,12 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from cmr_portal.audit.models import AuditEvent
 from cmr_portal.pdf import html_to_pdf
 from panels.models import Agency
-from reviews import drafting, services, tasks
+from reviews import documents, drafting, services, tasks
 from reviews.models import ReportExport, Review
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow as referral_flow
@@ -252,19 +254,22 @@ def test_the_publication_version_leaves_no_original_name(personas: Personas) -> 
         ("Jane Doe", "Mother"), ("Jane", "Mother"), ("Tommy", "Child A"),
         ("Elm Street", "the family's street"),
     ):  # fmt: skip
-        officer.post(url, {"original": original, "replacement": replacement})
+        officer.post(url, {"form": "adding", "original": original, "replacement": replacement})
     export = f"/reviews/{review.uuid}/export/publication.pdf"
     assert officer.get(export)["Location"] == url  # not before the sign-off
-    refused = officer.post(url, {"checks": ["names", "places"]}).content.decode()
+    refused = officer.post(url, {"form": "signing", "checks": ["names", "places"]}).content.decode()
     assert "Confirm every check" in refused
     everything = ["names", "places", "professionals", "read", "approved"]
-    assert officer.post(url, {"checks": everything}).status_code == 302
+    assert officer.post(url, {"form": "signing"}).status_code == 200  # nothing ticked: an error
+    assert officer.post(url, {"form": "signing", "checks": everything}).status_code == 302
     made = overview_report_of(officer, review, "publication")
     assert review.reference not in str(pypdf.PdfReader(io.BytesIO(made)).metadata)
     pdf = "".join(pages(made))
     for original in ("Jane", "JANE", "Doe", "Tommy", "Elm Street"):
         assert original not in pdf, original
     assert "Mother, the mother of Child A, lived on the family's street" in pdf
+    assert f"{flow.TODAY:%B %Y}" in pdf
+    assert f"{flow.TODAY.day} {flow.TODAY:%b %Y}" not in pdf  # no exact dates
     assert "OFFICIAL-SENSITIVE" not in pdf
     assert "DRAFT" not in pdf
     assert review.referral.reference not in pdf
@@ -272,7 +277,7 @@ def test_the_publication_version_leaves_no_original_name(personas: Personas) -> 
     assert AuditEvent.objects.filter(action="review.publication_signed_off").exists()
     assert not AuditEvent.objects.filter(summary__contains="Tommy").exists()
     # A change to the map undoes the sign-off.
-    officer.post(url, {"original": "Doe", "replacement": "family"})
+    officer.post(url, {"form": "adding", "original": "Doe", "replacement": "family"})
     assert officer.get(export)["Location"] == url
 
 
@@ -285,3 +290,44 @@ def overview_report_of(client: Client, review: Review, slug: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200
     return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_the_anonymiser_catches_what_word_processors_and_markdown_do(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    for original, replacement in (
+        ("Jane Doe", "Mother"),
+        ("O'Neill", "Family"),
+        ("Sam", "Child A"),
+    ):
+        services.set_pseudonym(
+            review, original=original, replacement=replacement, by=personas.sbni_officer
+        )
+    clean = documents.anonymiser(review)
+    assert clean("_Jane Doe_ and Jane\n Doe") == "_Mother_ and Mother"
+    assert clean("the O\u2019Neill house") == "the Family house"
+    # A long s folds to s in matching but not in str.lower(): still no error, still replaced.
+    assert clean("\u017fam and SAM and Samantha") == "Child A and Child A and Samantha"
+    rendered = str(drafting.render("[Jane](https://example.org/jane)", links=False))
+    assert "example.org" not in rendered
+
+
+def test_a_stuck_or_changed_export_is_made_again(personas: Personas) -> None:
+    review = flow.drafted(personas)
+    client = sign_in(Client(), personas.lead_reviewer)
+    url = f"/reviews/{review.uuid}/export/overview-report.pdf"
+    assert client.get(url).status_code == 302
+    made = ReportExport.objects.get()
+    ReportExport.objects.filter(pk=made.pk).update(
+        status="rendering", started_at=timezone.now() - datetime.timedelta(minutes=30)
+    )  # a worker died half way
+    assert client.get(url).status_code == 302
+    assert ReportExport.objects.get().status == "queued"
+    services.add_chronology_entries(
+        review,
+        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"),
+          "event": "Fictional late entry.", "significance": "context"}],
+        by=personas.reviewer,
+        source="test",
+    )  # fmt: skip
+    tasks.render_export(made.pk)  # the content moved on: this one is not made
+    assert ReportExport.objects.get(pk=made.pk).status == "failed"
