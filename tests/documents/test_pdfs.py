@@ -42,6 +42,17 @@ def download(client: Client, url: str) -> bytes:
     return response.content
 
 
+def one_entry(review: Review, personas: Personas, event: str, significance: str) -> None:
+    """One fictional chronology entry, added by the reviewer."""
+    entry = {
+        "date": flow.TODAY,
+        "agency": Agency.objects.get(short_name="PSNI"),
+        "event": event,
+        "significance": significance,
+    }
+    services.add_chronology_entries(review, [entry], by=personas.reviewer, source="test")
+
+
 def overview_report(client: Client, review: Review) -> bytes:
     return overview_report_of(client, review, "overview-report")
 
@@ -209,13 +220,7 @@ def test_a_long_report_renders_on_a_worker_and_is_kept_until_it_changes(
     assert again.status_code == 200
     assert again["Content-Type"] == "application/pdf"
     assert ReportExport.objects.count() == 1
-    services.add_chronology_entries(
-        review,
-        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"),
-          "event": "Fictional late entry.", "significance": "context"}],
-        by=personas.reviewer,
-        source="test",
-    )  # fmt: skip
+    one_entry(review, personas, "Fictional late entry.", "context")
     assert client.get(url).status_code == 302  # changed: made again
     assert ReportExport.objects.count() == 2
     assert AuditEvent.objects.filter(action="review.exported").count() == 2
@@ -240,13 +245,7 @@ def test_the_publication_version_leaves_no_original_name(personas: Personas) -> 
         base_version=section.version,
         by=personas.reviewer,
     )
-    services.add_chronology_entries(
-        review,
-        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"),
-          "event": "Tommy seen at home with Jane (fictional).", "significance": "key"}],
-        by=personas.reviewer,
-        source="test",
-    )  # fmt: skip
+    one_entry(review, personas, "Tommy seen at home with Jane (fictional).", "key")
     flow.approve(review, personas)
     officer = sign_in(Client(), personas.sbni_officer)
     url = f"/reviews/{review.uuid}/publication/"
@@ -322,12 +321,6 @@ def test_a_stuck_or_changed_export_is_made_again(personas: Personas) -> None:
     )  # a worker died half way
     assert client.get(url).status_code == 302
     assert ReportExport.objects.get().status == "queued"
-    services.add_chronology_entries(
-        review,
-        [{"date": flow.TODAY, "agency": Agency.objects.get(short_name="PSNI"),
-          "event": "Fictional late entry.", "significance": "context"}],
-        by=personas.reviewer,
-        source="test",
-    )  # fmt: skip
+    one_entry(review, personas, "Fictional late entry.", "context")
     tasks.render_export(made.pk)  # the content moved on: this one is not made
     assert ReportExport.objects.get(pk=made.pk).status == "failed"
