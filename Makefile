@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 
 # Debian packages: WeasyPrint's text stack and fonts; the test services.
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
-TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server
+# Chromium from Debian for the browser tests (Playwright drives it; never `playwright install`).
+TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server chromium
 
 # The demo: SQLite and kombu's filesystem broker under var/, fictional users.
 RUN_ENV := PORTAL_ENV=development DEBUG=true DEMO=true

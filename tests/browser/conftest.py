@@ -1,0 +1,95 @@
+"""A real browser: Debian's Chromium driven by Playwright, against the live server on PostgreSQL.
+Never `playwright install`: `make test` installs Debian's chromium when it is missing."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.fixtures import Settings
+
+from panels.models import User
+from tests.factories import TEST_PASSWORD, current_code
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The WCAG 2.2 AA rules, and the impacts that fail a page.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FAILING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; Django's checks for async
+    # contexts would refuse the test's own database calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings: Settings) -> None:
+    """The live server serves static files from their folders, by their plain names (the
+    hashed names of the manifest exist only after collectstatic, in STATIC_ROOT)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+class Accessibility:
+    """axe-core on every page a journey visits: no serious or critical WCAG 2.2 AA violation."""
+
+    def __init__(self) -> None:
+        self.axe = Axe()
+        self.checked: list[str] = []
+
+    def check(self, page: Page) -> None:
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        failing = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"at {[node['target'] for node in violation['nodes']][:3]}"
+            for violation in results.response["violations"]
+            if violation["impact"] in FAILING
+        ]
+        assert not failing, f"{page.url}: {failing}"
+        self.checked.append(page.url)
+
+
+@pytest.fixture
+def axe() -> Accessibility:
+    return Accessibility()
+
+
+def sign_in(page: Page, base: str, user: User) -> None:
+    """Sign in with the password and then the authenticator's current code."""
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    # A code is accepted once (replay protection): signing in twice within its 30 seconds, the
+    # test's device forgets the code it last accepted.
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    page.get_by_label("Code").fill(current_code(TOTPDevice.objects.get(user=user)))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{base}/")
+
+
+def shoot(page: Page, name: str) -> None:
+    """Keep a screenshot of a key page for the README (fictional data only)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
