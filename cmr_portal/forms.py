@@ -25,10 +25,16 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
+            # (Checkboxes are radios to Django: CheckboxSelectMultiple extends RadioSelect.)
             if isinstance(field.widget, forms.RadioSelect) and isinstance(field, forms.ChoiceField):
-                field.choices = [
-                    (value, label) for value, label in field.widget.choices if value != ""
-                ]
+                if isinstance(field, forms.ModelChoiceField):
+                    # Its choices follow its queryset, which the form may set later: fixing
+                    # them here would freeze them.
+                    field.empty_label = None
+                else:
+                    field.choices = [
+                        (value, label) for value, label in field.widget.choices if value != ""
+                    ]
             if isinstance(field, forms.IntegerField):
                 field.widget = forms.TextInput(
                     attrs={"inputmode": "numeric", "spellcheck": "false"}

@@ -1,14 +1,13 @@
 """A real browser: Debian's Chromium driven by Playwright, against the live server on PostgreSQL.
 Never `playwright install`: `make test` installs Debian's chromium when it is missing."""
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django.fixtures import Settings
 
 from panels.models import User
@@ -21,11 +20,12 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING = {"serious", "critical"}
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; Django's checks for async
-    # contexts would refuse the test's own database calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+@pytest.fixture
+def browser(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Chromium for one test. It starts after the test database and stops before it is
+    emptied; while Playwright's sync API runs its event loop in this thread, Django's check for
+    async contexts would refuse the test's own database calls, so it is lifted until then."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         yield launched
@@ -43,12 +43,25 @@ def plain_static_files(settings: Settings) -> None:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
-    opened = context.new_page()
-    opened.set_default_timeout(15_000)
-    yield opened
-    context.close()
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Pages in browser contexts of their own (one person each), closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_one() -> Page:
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+        contexts.append(context)
+        opened = context.new_page()
+        opened.set_default_timeout(15_000)
+        return opened
+
+    yield open_one
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
 
 
 class Accessibility:

@@ -255,3 +255,12 @@ def test_each_workspace_page_costs_the_same_queries_with_more_records(
         )
     assert counted() == before
     assert before <= 25
+
+
+def test_the_recommendation_form_offers_every_findings_section(personas: Personas) -> None:
+    """Its choices are set after the form is made: they must not be frozen empty."""
+    review = flow.with_team(personas)
+    body = page(
+        sign_in(Client(), personas.lead_reviewer), f"/reviews/{review.uuid}/recommendations/"
+    )
+    assert body.count('name="findings"') == len(review.sections.all())
