@@ -1,6 +1,7 @@
 """A real browser: Debian's Chromium driven by Playwright, against the live server on PostgreSQL.
 Never `playwright install`: `make test` installs Debian's chromium when it is missing."""
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -103,6 +104,11 @@ def sign_in(page: Page, base: str, user: User) -> None:
 
 
 def shoot(page: Page, name: str) -> None:
-    """Keep a screenshot of a key page for the README (fictional data only)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    """Keep a screenshot of a key page for the README (fictional data only), when asked:
+    `UPDATE_SCREENSHOTS=1 make pytest ARGS=tests/browser`. Otherwise the page is still taken,
+    so that the step cannot rot, but nothing in the working tree changes."""
+    picture = page.screenshot(full_page=True)
+    assert picture.startswith(b"\x89PNG")
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"{name}.png").write_bytes(picture)
