@@ -38,6 +38,7 @@ from reviews.models import (
     Review,
     ReviewMember,
     ReviewRecommendation,
+    SectionComment,
     StageChange,
     TermsOfReference,
 )
@@ -782,3 +783,21 @@ def sign_off_publication(
     )
     _audit("publication_signed_off", review, by, "Signed off the publication version", request)
     return sign_off
+
+
+@transaction.atomic
+def add_comment(
+    section: FindingSection, text: str, *, by: User, request: HttpRequest | None = None
+) -> SectionComment:
+    """A comment on a findings section, within the review team."""
+    if not by.has_perm("reviews.see_review", section.review):
+        raise ReviewError("Only the review team comments on the findings.")
+    comment = SectionComment.objects.create(section=section, author=by, text=text)
+    _audit(
+        "comment_added",
+        section.review,
+        by,
+        f"Commented on '{section.get_key_display()}'",
+        request,
+    )
+    return comment

@@ -1,14 +1,35 @@
 """Background work for reviews: rendering a long report."""
 
+from functools import partial
+
 from celery import shared_task
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from cmr_portal.documents.services import store_generated
+from cmr_portal.notifications.services import queue_task
 from cmr_portal.pdf import html_to_pdf
+from panels.models import User
 from reviews import documents
-from reviews.models import PublicationSignOff, ReportExport
+from reviews.models import PublicationSignOff, ReportExport, Review
+
+
+@transaction.atomic
+def request_export(review: Review, slug: str, *, by: User) -> ReportExport:
+    """The kept rendering of the review's current content, or one queued for a worker (again,
+    when the last attempt failed or was left stuck)."""
+    made, created = ReportExport.objects.get_or_create(
+        review=review,
+        slug=slug,
+        content_hash=documents.render(review, slug)[1],
+        defaults={"requested_by": by},
+    )
+    if created or made.status == ReportExport.Status.FAILED or made.is_stuck:
+        made.status = ReportExport.Status.QUEUED
+        made.save(update_fields=["status"])
+        transaction.on_commit(partial(queue_task, render_export, made.pk))
+    return made
 
 
 @shared_task

@@ -8,12 +8,10 @@ gets 404, as for a review that does not exist.
 
 import csv
 from dataclasses import dataclass
-from functools import partial
 from itertools import chain
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -27,7 +25,6 @@ from cmr_portal.audit.services import record
 from cmr_portal.documents.models import Document
 from cmr_portal.documents.services import attachment
 from cmr_portal.forms import posted
-from cmr_portal.notifications.services import queue_task
 from cmr_portal.pdf import pdf_response
 from panels.models import Panel, SbniRole, User
 from panels.views import signed_in_user
@@ -58,9 +55,8 @@ from reviews.models import (
     ReportExport,
     Review,
     ReviewMember,
-    SectionComment,
 )
-from reviews.tasks import render_export
+from reviews.tasks import request_export
 
 
 def plural(count: int, noun: str) -> str:
@@ -784,14 +780,7 @@ def comment(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         return section_page(request, section, text=section.text, comment_form=form)
-    SectionComment.objects.create(section=section, author=user, text=form.cleaned_data["text"])
-    record(
-        "review.comment_added",
-        actor=user,
-        target=section.review,
-        summary=f"Commented on '{section.get_key_display()}' ({section.review.reference})",
-        request=request,
-    )
+    services.add_comment(section, form.cleaned_data["text"], by=user, request=request)
     messages.success(request, "Your comment is added.")
     return redirect("reviews:section", review_uuid, key)
 
@@ -1065,19 +1054,10 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
         pdf = documents.pdf(review, slug)
         exported(request, review, kind, len(pdf))
         return pdf_response(pdf, documents.filename(kind, review))
-    content_hash = documents.render(review, slug)[1]
-    made, created = ReportExport.objects.get_or_create(
-        review=review,
-        slug=slug,
-        content_hash=content_hash,
-        defaults={"requested_by": signed_in_user(request)},
-    )
+    made = request_export(review, slug, by=signed_in_user(request))
     if made.status == ReportExport.Status.READY and made.document is not None:
         exported(request, review, kind, made.document.size)
         return attachment(made.document)
-    if created or made.status == ReportExport.Status.FAILED or made.is_stuck:
-        ReportExport.objects.filter(pk=made.pk).update(status=ReportExport.Status.QUEUED)
-        transaction.on_commit(partial(queue_task, render_export, made.pk))
     return redirect("reviews:export_status", review.uuid, made.uuid)
 
 

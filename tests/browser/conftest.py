@@ -1,6 +1,7 @@
 """A real browser: Debian's Chromium driven by Playwright, against the live server on PostgreSQL.
 Never `playwright install`: `make test` installs Debian's chromium when it is missing."""
 
+import datetime
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,6 +102,12 @@ def sign_in(page: Page, base: str, user: User) -> None:
     page.get_by_label("Code").fill(current_code(TOTPDevice.objects.get(user=user)))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/")
+
+
+def fill_date(page: Page, name: str, value: datetime.date) -> None:
+    """A date in its three boxes: day, month, year."""
+    for part, number in enumerate((value.day, value.month, value.year)):
+        page.fill(f"[name={name}_{part}]", str(number))
 
 
 def shoot(page: Page, name: str) -> None:

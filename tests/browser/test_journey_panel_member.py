@@ -9,16 +9,10 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from referrals.models import Referral
-from tests.browser.conftest import Accessibility, shoot, sign_in
+from tests.browser.conftest import Accessibility, fill_date, shoot, sign_in
 from tests.conftest import Personas
 
 TODAY = datetime.date.today()
-
-
-def fill_date(page: Page, name: str, value: datetime.date) -> None:
-    page.fill(f"[name={name}_0]", str(value.day))
-    page.fill(f"[name={name}_1]", str(value.month))
-    page.fill(f"[name={name}_2]", str(value.year))
 
 
 def save(page: Page) -> None:

@@ -12,16 +12,11 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests import files
-from tests.browser.conftest import Accessibility, shoot, sign_in
+from tests.browser.conftest import Accessibility, fill_date, shoot, sign_in
 from tests.conftest import Personas
 from tests.reviews import flow
 
 TODAY = datetime.date.today()
-
-
-def fill_date(page: Page, name: str, value: datetime.date) -> None:
-    for part, number in zip(("0", "1", "2"), (value.day, value.month, value.year), strict=True):
-        page.fill(f"[name={name}_{part}]", str(number))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
