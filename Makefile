@@ -16,14 +16,16 @@ RUN_ENV := PORTAL_ENV=development DEBUG=true DEMO=true
 # The tests: the real PostgreSQL and Redis on 127.0.0.1.
 TEST_ENV := PORTAL_ENV=development \
 	DATABASE_URL=postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/1
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
+	CACHE_URL=redis://127.0.0.1:6379/4
 
-.PHONY: help setup run test pytest services lint format lock clean
+.PHONY: help setup run test pytest services lint format lock clean benchmark
 
 help:
 	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000"
 	@echo "make test    set up and run ruff, mypy and every test on PostgreSQL and Redis"
 	@echo "make pytest ARGS='tests/test_health.py -k broker'   run some tests (after one make test)"
+	@echo "make benchmark   fictional national-scale data and the benchmark (docs/performance.md)"
 	@echo "make format  format the code with ruff"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 
@@ -68,6 +70,11 @@ test: services setup lint
 
 pytest: $(VENV)/.installed
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)
+
+# Scales 0.1 and 1 by default: BENCH_SCALES="0.01" make benchmark for a quick look.
+BENCH_SCALES ?= 0.1 1
+benchmark: services setup
+	scripts/benchmark.sh $(BENCH_SCALES)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

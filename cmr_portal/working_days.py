@@ -21,6 +21,8 @@ def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+# Pure functions of their dates, asked the same questions for every referral in a list.
+@lru_cache(maxsize=4096)
 def add_working_days(start: datetime.date, count: int) -> datetime.date:
     """The working day ``count`` working days after ``start`` (``start`` itself not counted)."""
     day = start
@@ -32,6 +34,7 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
     return day
 
 
+@lru_cache(maxsize=4096)
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """How many working days from ``start`` to ``end``: after ``start``, up to ``end`` included.
 

@@ -1,8 +1,10 @@
 import uuid
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -35,8 +37,43 @@ class Agency(models.Model):
         return self.name
 
 
+class SbniRole(models.TextChoices):
+    """Roles across the SBNI, held as Django groups with model-level permissions."""
+
+    SBNI_OFFICER = "SBNI officer"
+    CMR_PANEL_MEMBER = "CMR Panel member"
+    CMR_PANEL_CHAIR = "CMR Panel chair"
+    SBNI_CHAIR = "SBNI Chair"
+    SYSTEM_ADMINISTRATOR = "System administrator"
+
+
+def role_field(role: SbniRole) -> str:
+    """The name of the annotation that says whether a user holds ``role``."""
+    return f"holds_{role.name.lower()}"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def for_requests(self) -> models.QuerySet["User"]:
+        """With what every page needs of the signed-in person, read in the same query: their
+        SBNI roles and the number of their unread notifications."""
+        memberships = User.groups.through.objects.filter(user=models.OuterRef("pk"))
+        unread = (
+            apps.get_model("notifications", "Notification")
+            .objects.filter(recipient=models.OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(count=models.Count("id"))
+            .values("count")
+        )
+        return self.annotate(
+            unread_notifications=Coalesce(models.Subquery(unread), 0),
+            **{
+                role_field(role): models.Exists(memberships.filter(group__name=role))
+                for role in SbniRole
+            },
+        )
 
     def get_by_natural_key(self, username: str | None) -> "User":
         # Email addresses are matched without regard to case.
@@ -53,16 +90,6 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
-
-
-class SbniRole(models.TextChoices):
-    """Roles across the SBNI, held as Django groups with model-level permissions."""
-
-    SBNI_OFFICER = "SBNI officer"
-    CMR_PANEL_MEMBER = "CMR Panel member"
-    CMR_PANEL_CHAIR = "CMR Panel chair"
-    SBNI_CHAIR = "SBNI Chair"
-    SYSTEM_ADMINISTRATOR = "System administrator"
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -126,9 +153,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def has_sbni_role(self, *roles: SbniRole) -> bool:
-        """Whether the user holds any of these SBNI-wide roles (one query, then cached)."""
+        """Whether the user holds any of these SBNI-wide roles: read with the user for a request
+        (``for_requests``), otherwise in one query, then kept."""
         if not hasattr(self, "_sbni_roles"):
-            self._sbni_roles = set(self.groups.values_list("name", flat=True))
+            if hasattr(self, role_field(SbniRole.SBNI_OFFICER)):
+                self._sbni_roles = {role for role in SbniRole if getattr(self, role_field(role))}
+            else:
+                self._sbni_roles = set(self.groups.values_list("name", flat=True))
         return any(role in self._sbni_roles for role in roles)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm, remove_perm
+from guardian.utils import evict_obj_perms_cache
 
 from cmr_portal.audit.services import record
 from panels.models import Membership, Panel, User
@@ -37,6 +38,7 @@ def _set_panel_permissions(user: User, panel: Panel, granted: tuple[str, ...]) -
             assign_perm(f"panels.{perm}", user, panel)
         else:
             remove_perm(f"panels.{perm}", user, panel)
+    evict_obj_perms_cache(user)
 
 
 @transaction.atomic

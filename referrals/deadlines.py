@@ -7,8 +7,10 @@ deadline follows.
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
+from cmr_portal.notifications.reminders import latest_start
 from cmr_portal.working_days import add_working_days, working_days_between
 from referrals.models import Referral, Timescale
 
@@ -32,6 +34,34 @@ class Deadline:
 def timescales() -> dict[str, Timescale]:
     """Every step's target: one query, for a whole list of referrals."""
     return {timescale.step: timescale for timescale in Timescale.objects.all()}
+
+
+def may_be_due(due_by: datetime.date, targets: dict[str, Timescale]) -> Q:
+    """The referrals whose next step may be due on or before ``due_by``, narrowed in the database
+    through the indexes: a step's clock must have started on or before the latest start that can
+    be due by then (a paused clock is due later still), and an open question must be due by then.
+    ``next_deadline`` then says exactly."""
+    first = latest_start(due_by, targets[Timescale.Step.ACKNOWLEDGE].working_days)
+    panel_by = latest_start(due_by, targets[Timescale.Step.CMR_PANEL].working_days)
+    chair_by = latest_start(due_by, targets[Timescale.Step.CHAIR_DECISION].working_days)
+    status = Referral.Status
+    return (
+        Q(status=status.SUBMITTED, acknowledged_at__isnull=True, submitted_at__date__lte=first)
+        | Q(
+            status__in=[status.SUBMITTED, status.UNDER_CONSIDERATION],
+            acknowledged_at__isnull=False,
+            submitted_at__date__lte=panel_by,
+        )
+        | Q(
+            status=status.RECOMMENDED,
+            agenda_items__recommendation__recorded_at__date__lte=chair_by,
+        )
+        | Q(
+            status=status.INFORMATION_REQUESTED,
+            information_requests__answered_at__isnull=True,
+            information_requests__due_date__lte=due_by,
+        )
+    )
 
 
 def waited(referral: Referral, since: datetime.date) -> int:

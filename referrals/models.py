@@ -20,7 +20,8 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> "ReferralQuerySet":
         """Drafts and all of their own panels' referrals for panel members; submitted ones for SBNI
         staff; nothing for anyone else."""
-        own_panels = Panel.objects.visible_to(user)
+        # The panels' ids first, so that the planner can use the index on each panel's cases.
+        own_panels = list(Panel.objects.visible_to(user).values_list("pk", flat=True))
         visible = Q(panel__in=own_panels)
         if user.has_sbni_role(
             SbniRole.SBNI_OFFICER,
@@ -49,7 +50,12 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             open_request_due=models.Subquery(open_request.values("due_date")[:1]),
             recommended_at=models.Subquery(latest_recommendation.values("recorded_at")[:1]),
             sent_back_at=models.Subquery(sent_back.values("decided_at")[:1]),
-        ).prefetch_related("information_requests")
+        ).prefetch_related(
+            models.Prefetch(
+                "information_requests",
+                InformationRequest.objects.select_related("asked_by", "answered_by"),
+            )
+        )
 
 
 class Referral(models.Model):
@@ -158,6 +164,20 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["panel", "status", "-created_at"]),
             models.Index(fields=["status", "-submitted_at"]),
+            # The SBNI's lists, newest first, of every referral ever sent: one per filter.
+            *(
+                models.Index(
+                    fields=[*fields, "-created_at"],
+                    condition=Q(submitted_at__isnull=False),
+                    name=f"referral_sent_{name}",
+                )
+                for name, fields in (
+                    ("newest", []),
+                    ("status", ["status"]),
+                    ("event", ["event_type"]),
+                    ("indicator", ["regulation_17_indicator"]),
+                )
+            ),
         ]
 
     def __str__(self) -> str:

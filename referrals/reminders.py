@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
-from cmr_portal.notifications.reminders import Deadline, deadline_source, latest_start
+from cmr_portal.notifications.reminders import Deadline, deadline_source
 from panels.models import Membership, Panel, SbniRole, User
 from referrals import deadlines as clocks
 from referrals.models import InformationRequest, Referral, Timescale
@@ -90,23 +90,9 @@ def referral_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
             escalate_to=chairs.get(panel, ()),
             url=overview(asked.referral),
         )
-    # The SBNI's steps run from a start date: only a referral whose clock started on or before
-    # the latest start that can be due by then may be due (a paused clock is due later still).
+    # The SBNI's steps: the open questions were reminded of above.
     targets = clocks.timescales()
-    first = latest_start(due_by, targets[Step.ACKNOWLEDGE].working_days)
-    panel_by = latest_start(due_by, targets[Step.CMR_PANEL].working_days)
-    chair_by = latest_start(due_by, targets[Step.CHAIR_DECISION].working_days)
-    in_hand = Q(status=Referral.Status.SUBMITTED, acknowledged_at__isnull=True)
-    in_hand &= Q(submitted_at__date__lte=first)
-    in_hand |= Q(
-        status__in=[Referral.Status.SUBMITTED, Referral.Status.UNDER_CONSIDERATION],
-        acknowledged_at__isnull=False,
-        submitted_at__date__lte=panel_by,
-    )
-    in_hand |= Q(
-        status=Referral.Status.RECOMMENDED,
-        agenda_items__recommendation__recorded_at__date__lte=chair_by,
-    )
+    in_hand = clocks.may_be_due(due_by, targets) & ~Q(status=Referral.Status.INFORMATION_REQUESTED)
     for referral in Referral.objects.with_clock().filter(in_hand).distinct():
         deadline = clocks.next_deadline(referral, targets)
         if deadline is None or deadline.due > due_by:

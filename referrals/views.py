@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +38,7 @@ from referrals.models import AgencyInvolvement, Outcome, Referral, Sibling, Time
 from referrals.workflow import ReferralError, allowed
 
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 50
 SORTS = {
     "newest": "-created_at",
     "oldest": "created_at",
@@ -162,11 +163,12 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     siblings = list(referral.siblings.all())
     agencies = list(referral.agencies.select_related("agency"))
     attached = list(referral.documents.select_related("document"))
-    questions = list(
-        referral.information_requests.select_related("asked_by", "answered_by").prefetch_related(
-            "documents__document"
-        )
-    )
+    # The questions come with the referral (``with_clock``); their documents are among its own.
+    questions = [
+        (asked, [each for each in attached if each.information_request_id == asked.pk])
+        for asked in referral.information_requests.all()
+    ]
+    waiting = any(asked.answered_at is None for asked, _ in questions)
     # The CMR Panel's deliberations are the SBNI's: the panel sees the decision and its reasons.
     items = (
         list(
@@ -189,8 +191,10 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "attached": [each for each in attached if each.information_request_id is None],
             "questions": questions,
             "items": items,
-            "decision": referral.current_decision,
-            "can_answer": user.has_perm("panels.log_referral", referral.panel),
+            "decision": referral.current_decision
+            if referral.status == Referral.Status.DECIDED
+            else None,
+            "can_answer": waiting and user.has_perm("panels.log_referral", referral.panel),
             "can_ask": allowed(referral, "request_information", user),
             "is_editable": is_editable,
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
@@ -199,7 +203,9 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             and allowed(referral, "acknowledge", user),
             "can_decide": allowed(referral, "decide", user),
             "can_amend": allowed(referral, "amend_decision", user),
-            "deadline": deadlines.next_deadline(referral, deadlines.timescales()),
+            "deadline": deadlines.next_deadline(referral, deadlines.timescales())
+            if referral.status in IN_HAND
+            else None,
         },
     )
 
@@ -508,21 +514,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status in IN_HAND:
         referrals = referrals.filter(status=status)
     targets = deadlines.timescales()
-    rows = [
-        (
-            referral,
-            deadlines.age_in_working_days(referral),
-            deadlines.next_deadline(referral, targets),
-        )
-        for referral in referrals
-    ]
+    today = timezone.localdate()
+
+    def row(referral: Referral) -> tuple[Referral, int, deadlines.Deadline | None]:
+        deadline = deadlines.next_deadline(referral, targets, today)
+        return referral, deadlines.age_in_working_days(referral), deadline
+
     if overdue_only:
-        rows = [row for row in rows if row[2] is not None and row[2].is_overdue]
+        # Narrowed in the database to what may be overdue, then checked one by one.
+        yesterday = today - datetime.timedelta(days=1)
+        candidates = referrals.filter(deadlines.may_be_due(yesterday, targets)).distinct()
+        overdue = [each for each in map(row, candidates) if each[2] and each[2].is_overdue]
+        page: Page[Any] = Paginator(overdue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page)
+    else:
+        page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [row(referral) for referral in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "referrals/queue.html",
         {
+            "page": page,
             "rows": rows,
+            "query": query.urlencode(),
             "panels": Panel.objects.order_by("name").values_list("code", "name"),
             "statuses": [(value, Referral.Status(value).label) for value in IN_HAND],
             "filters": {"panel": panel, "status": status, "overdue": overdue_only},

@@ -48,6 +48,7 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["-opened_at", "-id"], name="review_newest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"],

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
+from guardian.utils import evict_obj_perms_cache
 
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import store_upload
@@ -245,6 +246,7 @@ def appoint(
     member = ReviewMember.objects.create(review=review, user=user, role=role, appointed_by=by)
     for permission in ROLE_PERMISSIONS[ReviewMember.Role(role)]:
         assign_perm(f"reviews.{permission}", user, review)
+    evict_obj_perms_cache(user)
     _audit(
         "member_appointed",
         review,
@@ -265,6 +267,7 @@ def remove_member(member: ReviewMember, *, by: User, request: HttpRequest | None
     review = _locked(member.review)
     for permission in ROLE_PERMISSIONS[ReviewMember.Role(member.role)]:
         remove_perm(f"reviews.{permission}", member.user, review)
+    evict_obj_perms_cache(member.user)
     _audit(
         "member_removed",
         review,

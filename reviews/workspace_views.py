@@ -12,7 +12,9 @@ from itertools import chain
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -94,9 +96,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
     if user.has_sbni_role(*services.SBNI_ROLES):
         reviews = Review.objects.all()
     else:
+        # The ids first, so that the planner can use the indexes.
         team = get_objects_for_user(user, "reviews.see_review", klass=Review)
         panels = Panel.objects.visible_to(user)
-        reviews = Review.objects.filter(Q(pk__in=team) | Q(referral__panel__in=panels))
+        reviews = Review.objects.filter(
+            Q(pk__in=list(team.values_list("pk", flat=True)))
+            | Q(referral__panel__in=list(panels.values_list("pk", flat=True)))
+        )
     requests = AgencyReport.objects.filter(contact=user).select_related("review", "agency")
     actions = (
         Action.objects.filter(
@@ -110,7 +116,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/review_list.html",
         {
-            "reviews": reviews.select_related("referral__panel").order_by("-opened_at"),
+            "page": Paginator(
+                reviews.select_related("referral__panel").order_by("-opened_at", "-id"), 25
+            ).get_page(request.GET.get("page")),
             "requests": requests,
             "actions": [(action, *action.state()) for action in actions],
         },
@@ -136,22 +144,30 @@ class Task:
         return self.title.lower().replace(" ", "-")
 
 
+def counted(rows: QuerySet[Any], by: str = "review") -> Coalesce:
+    """The number of ``rows`` (of one review), as a subquery: each relation counted on its own,
+    never joined to the others, which would multiply the rows to count."""
+    return Coalesce(Subquery(rows.order_by().values(by).annotate(n=Count("pk")).values("n")), 0)
+
+
 def tasks(review: Review, full: bool) -> list[Task]:
     """The stages of the review and their states, from the records (a fixed number of queries)."""
-    counts = Review.objects.filter(pk=review.pk).aggregate(
-        leads=Count("team", filter=Q(team__role=ReviewMember.Role.LEAD), distinct=True),
-        requests=Count("agency_reports", distinct=True),
-        accepted=Count(
-            "agency_reports",
-            filter=Q(agency_reports__status=AgencyReport.Status.ACCEPTED),
-            distinct=True,
-        ),
-        entries=Count("chronology", distinct=True),
-        drafted=Count("sections", filter=~Q(sections__text=""), distinct=True),
-        recommendations=Count("recommendations", distinct=True),
-    )
-    actions = Action.objects.filter(recommendation__review=review).aggregate(
-        total=Count("id"), verified=Count("id", filter=Q(status=Action.Status.VERIFIED))
+    actions = Action.objects.filter(recommendation__review=review)
+    of_review = "recommendation__review"
+    counts = (
+        Review.objects.filter(pk=review.pk)
+        .values("pk")
+        .annotate(
+            leads=counted(review.team.filter(role=ReviewMember.Role.LEAD)),
+            requests=counted(review.agency_reports.all()),
+            accepted=counted(review.agency_reports.filter(status=AgencyReport.Status.ACCEPTED)),
+            entries=counted(review.chronology.all()),
+            drafted=counted(review.sections.exclude(text="")),
+            recommended=counted(review.recommendations.all()),
+            actions=counted(actions, of_review),
+            verified=counted(actions.filter(status=Action.Status.VERIFIED), of_review),
+        )
+        .get()
     )
     terms = review.terms.first()
     stage = Review.Stage
@@ -205,8 +221,8 @@ def tasks(review: Review, full: bool) -> list[Task]:
             "recommendations",
             progress(
                 after_drafting,
-                counts["recommendations"] > 0,
-                plural(counts["recommendations"], "recommendation"),
+                counts["recommended"] > 0,
+                plural(counts["recommended"], "recommendation"),
             ),
         ),
         ("Draft report", "report", progress(after_drafting, False)),
@@ -226,7 +242,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             progress(
                 review.stage == stage.CLOSED,
                 review.stage == stage.FOLLOW_UP,
-                f"{actions['verified']} of {actions['total']} actions verified",
+                f"{counts['verified']} of {counts['actions']} actions verified",
                 can_start=False,
             ),
         ),

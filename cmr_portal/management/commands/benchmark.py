@@ -1,0 +1,263 @@
+"""The benchmark of issue 10, on a database filled by ``generate_scale_data``.
+
+    python manage.py benchmark --repeat 50 --output var/benchmark/scale-1
+    python manage.py benchmark --baseline var/benchmark/scale-0.1.json ...
+
+For each key page and each persona who uses it: the server's time over repeated requests (p50,
+p95), through Django's whole stack (middleware, view, template) in this process, and the number
+of queries. Then, each in a process of its own so that its peak memory is its own, the reminder
+sweep (``benchmark_reminders``) and a long report's PDF (``benchmark_report``). Writes
+``<output>.json`` and ``<output>.md``. With ``--baseline`` (the JSON of a run on a tenth of the
+data), the Markdown also gives each page's slowdown with ten times the data.
+
+The pages are read as people who hold the most: the largest panel's member, the lead reviewer
+with the most reviews, the review with the longest chronology; and the newest decided referral of
+that panel, with the CMR Panel's items, the decision and its history. Viewing leaves audit
+events, as it always does: run it on a benchmark database.
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cmr_portal.audit.models import AuditEvent
+from panels.models import Membership, SbniRole, User
+from referrals.models import Referral
+from reviews.models import FindingSection, Review, ReviewMember
+
+# The targets of issue 10.
+MAX_QUERIES = 12
+MAX_P95_MS = 50
+MAX_SLOWDOWN = 1.3
+MAX_SWEEP_SECONDS = 2
+MAX_PDF_SECONDS = 10
+MAX_PDF_MB = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    persona: str
+    url: str
+
+
+def signed_in(user: User) -> Client:
+    """A client signed in with both factors, as after the sign-in and verify pages."""
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Benchmark (fictional)", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def personas() -> dict[str, User]:
+    """The people who hold the most of each kind."""
+    member = (
+        Membership.objects.filter(role=Membership.Role.MEMBER)
+        .annotate(referrals=Count("panel__referrals"))
+        .order_by("-referrals", "id")
+        .select_related("user")
+        .first()
+    )
+    lead = (
+        ReviewMember.objects.filter(role=ReviewMember.Role.LEAD)
+        .values("user")
+        .annotate(reviews=Count("id"))
+        .order_by("-reviews", "user")
+        .first()
+    )
+    officer = User.objects.filter(groups__name=SbniRole.SBNI_OFFICER).order_by("id").first()
+    if member is None or lead is None or officer is None:
+        raise CommandError("No scale data here: run generate_scale_data first.")
+    return {
+        "panel member": member.user,
+        "SBNI officer": officer,
+        "lead reviewer": User.objects.get(pk=lead["user"]),
+    }
+
+
+def pages(people: dict[str, User]) -> list[Page]:
+    member = people["panel member"]
+    panel_id = member.memberships.get().panel_id
+    # A decided referral has the most on its page: the CMR Panel's items and the decision.
+    sent = Referral.objects.filter(panel_id=panel_id, status=Referral.Status.DECIDED).latest(
+        "submitted_at"
+    )
+    review = (
+        Review.objects.filter(team__user=people["lead reviewer"], team__role="lead")
+        .annotate(entries=Count("chronology"))
+        .order_by("-entries")
+        .first()
+    )
+    assert review is not None
+    section = FindingSection.objects.filter(review=review).order_by("id").first()
+    assert section is not None
+    referral_url = reverse("referrals:overview", args=[sent.uuid])
+    review_url = reverse("reviews:review", args=[review.uuid])
+    return [
+        Page("Referral list, filtered", "panel member", "/referrals/?status=decided&sort=newest"),
+        Page("Referral list, filtered", "SBNI officer", "/referrals/?indicator=route_17_2"),
+        Page("SBNI queue", "SBNI officer", reverse("referrals:queue")),
+        Page("SBNI queue, overdue", "SBNI officer", reverse("referrals:queue") + "?overdue=yes"),
+        Page("Referral", "panel member", referral_url),
+        Page("Referral", "SBNI officer", referral_url),
+        Page("Referral history", "SBNI officer", reverse("referrals:history", args=[sent.uuid])),
+        Page("Reviews", "lead reviewer", reverse("reviews:list")),
+        Page("Reviews", "SBNI officer", reverse("reviews:list")),
+        Page("Review workspace", "lead reviewer", review_url),
+        Page("Review workspace", "SBNI officer", review_url),
+        Page("Chronology", "lead reviewer", reverse("reviews:chronology", args=[review.uuid])),
+        Page(
+            "Findings section",
+            "lead reviewer",
+            reverse("reviews:section", args=[review.uuid, section.key]),
+        ),
+        Page("Notifications", "panel member", reverse("notifications:centre")),
+        Page("Notifications", "lead reviewer", reverse("notifications:centre")),
+    ]
+
+
+def measure(client: Client, url: str, repeat: int) -> dict[str, Any]:
+    for _ in range(3):  # warm the caches, as a running server's are
+        response = client.get(url)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}.")
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    cuts = statistics.quantiles(times, n=20, method="inclusive")
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(cuts[18], 1),
+        "queries": len(queries),
+    }
+
+
+def in_own_process(command: str, *arguments: str) -> dict[str, Any]:
+    """Run a benchmark command in a process of its own and read its JSON."""
+    finished = subprocess.run(  # noqa: S603
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), command, *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(finished.stdout)
+    return result
+
+
+class Command(BaseCommand):
+    help = "Measure the key pages, the reminder sweep and a long PDF against issue 10's targets."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--repeat", type=int, default=50, help="requests per page")
+        parser.add_argument("--output", default="var/benchmark/benchmark", help="file stem")
+        parser.add_argument("--baseline", help="the JSON of a run on a tenth of the data")
+        parser.add_argument("--sweep-open", default="1000000", help="open deadlines to sweep")
+        parser.add_argument("--pdf-rows", default="1000", help="chronology rows in the PDF")
+        parser.add_argument("--pdf-paragraphs", default="30", help="paragraphs per question")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
+        people = personas()
+        clients = {name: signed_in(user) for name, user in people.items()}
+        results: dict[str, Any] = {
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "system": platform.platform(),
+            },
+            "data": {
+                "referrals": Referral.objects.count(),
+                "reviews": Review.objects.count(),
+                "audit_events": AuditEvent.objects.count(),
+            },
+            "repeat": options["repeat"],
+            "pages": [],
+        }
+        for page in pages(people):
+            figures = measure(clients[page.persona], page.url, options["repeat"])
+            results["pages"].append({"page": page.name, "persona": page.persona} | figures)
+            self.stderr.write(f"{page.name} ({page.persona}): {figures}")
+        results["sweep"] = in_own_process(
+            "benchmark_reminders", "--open", options["sweep_open"], "--due", "1000"
+        )
+        results["pdf"] = in_own_process(
+            "benchmark_report",
+            "--rows",
+            options["pdf_rows"],
+            "--paragraphs",
+            options["pdf_paragraphs"],
+        )
+        baseline = (
+            json.loads(Path(options["baseline"]).read_text()) if options["baseline"] else None
+        )
+        stem = Path(options["output"])
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        stem.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
+        stem.with_suffix(".md").write_text(markdown(results, baseline))
+        self.stdout.write(markdown(results, baseline))
+        over = [row for row in results["pages"] if row["queries"] > MAX_QUERIES]
+        if over:
+            raise CommandError(
+                f"More than {MAX_QUERIES} queries: "
+                + ", ".join(f"{row['page']} ({row['persona']}) {row['queries']}" for row in over)
+            )
+
+
+def markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+    data = results["data"]
+    lines = [
+        f"Data: {data['referrals']:,} referrals, {data['reviews']:,} reviews, "
+        f"{data['audit_events']:,} audit events. {results['repeat']} requests per page, "
+        f"{results['machine']['cpus']} CPUs.",
+        "",
+        "| Page | Persona | p50 ms | p95 ms | Queries |"
+        + (" p95 with a tenth of the data | Slowdown |" if baseline else ""),
+        "| --- | --- | ---: | ---: | ---: |" + (" ---: | ---: |" if baseline else ""),
+    ]
+    before = {(row["page"], row["persona"]): row for row in (baseline or {}).get("pages", [])}
+    for row in results["pages"]:
+        line = f"| {row['page']} | {row['persona']} | {row['p50_ms']} | {row['p95_ms']} | "
+        line += f"{row['queries']} |"
+        earlier = before.get((row["page"], row["persona"]))
+        if baseline and earlier:
+            line += f" {earlier['p95_ms']} | {row['p95_ms'] / earlier['p95_ms']:.2f} |"
+        lines.append(line)
+    sweep, pdf = results["sweep"], results["pdf"]
+    lines += [
+        "",
+        f"Reminder sweep over {sweep['open']:,} open deadlines, {sweep['due']:,} due: "
+        f"{sweep['full']['first']['seconds']} s and {sweep['full']['first']['queries']} queries "
+        f"(again, all sent: {sweep['full']['again']['seconds']} s).",
+        "",
+        f"Overview report PDF: {pdf['pages']} pages in {pdf['seconds']} s, peak memory "
+        f"{pdf['peak_mb_after']} MB (the whole process).",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,60 @@
+"""Fictional national-scale data for the benchmarks, written with COPY into PostgreSQL.
+
+    python manage.py generate_scale_data --scale 1     # the UK over ten years
+    python manage.py generate_scale_data --scale 0.01  # a hundredth, for CI
+
+Run it on a freshly migrated database kept for benchmarks, never on one with real records: it
+refuses a database that holds any referral. Prints JSON: the rows and seconds per table, the
+whole time and the database's size.
+"""
+
+import json
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+
+from cmr_portal.scale_data import Generator
+from referrals.models import Referral
+
+
+class Command(BaseCommand):
+    help = "Write fictional national-scale data into an empty PostgreSQL database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="1 is 100,000 referrals and 5,000,000 audit events; 0.01 a hundredth",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("Scale data needs PostgreSQL (set DATABASE_URL).")
+        if options["scale"] <= 0:
+            raise CommandError("The scale must be more than 0.")
+        if Referral.objects.exists():
+            raise CommandError(
+                "This database already holds referrals. Use a new, migrated database."
+            )
+        started = time.perf_counter()
+        with transaction.atomic():
+            tables = Generator(options["scale"]).run()
+        written = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            # As autovacuum would in time: statistics for the planner, and the visibility map
+            # that lets an index answer a count without reading the table.
+            for model in Generator.written_models():
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+            cursor.execute("SELECT pg_database_size(current_database())")
+            (size,) = cursor.fetchone()
+        summary = {
+            "scale": options["scale"],
+            "seconds": round(written, 1),
+            "seconds_with_vacuum": round(time.perf_counter() - started, 1),
+            "database_megabytes": round(size / 1024 / 1024),
+            "tables": tables,
+        }
+        self.stdout.write(json.dumps(summary, indent=2))

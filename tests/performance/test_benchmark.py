@@ -1,0 +1,63 @@
+"""The benchmark of issue 10 at a small scale, on every CI run, so that it cannot rot.
+
+Its timings are not judged here: speed is measured by the benchmark itself (docs/performance.md),
+never by timed assertions. What is checked: the fictional data is written as asked, every key
+page answers for its persona within the query budget, and the sweep and the PDF report back.
+"""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from cmr_portal.management.commands.benchmark import MAX_QUERIES
+from panels.models import User
+from referrals.models import Referral
+from reviews.models import ChronologyEntry, Review
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_benchmark_runs_on_fictional_scale_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sweep and the PDF run in processes of their own, on this same test database.
+    settings = connection.settings_dict
+    monkeypatch.setenv(
+        "DATABASE_URL",
+        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
+        f"{settings['PORT']}/{settings['NAME']}",
+    )
+    written = io.StringIO()
+    call_command("generate_scale_data", scale=0.002, stdout=written)
+    summary = json.loads(written.getvalue())
+    assert summary["tables"]["referrals_referral"]["rows"] == Referral.objects.count() == 200
+    assert Review.objects.count() == 20
+    assert ChronologyEntry.objects.count() > 0
+    # Fictional, and saying so.
+    made = User.objects.filter(email__endswith="@scale-data.invalid")
+    assert made.count() == summary["tables"]["panels_user"]["rows"]
+    assert not Referral.objects.exclude(child_trust_reference__startswith="FICT-").exists()
+
+    call_command(
+        "benchmark",
+        repeat=3,
+        output=str(tmp_path / "small"),
+        sweep_open="2000",
+        pdf_rows="50",
+        pdf_paragraphs="2",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    results = json.loads((tmp_path / "small.json").read_text())
+    pages = {(row["page"], row["persona"]): row for row in results["pages"]}
+    assert ("Referral", "panel member") in pages and ("SBNI queue", "SBNI officer") in pages
+    assert len(pages) == 15
+    assert all(0 < row["queries"] <= MAX_QUERIES for row in pages.values())
+    assert all(row["p50_ms"] > 0 for row in pages.values())
+    assert results["sweep"]["full"]["first"]["reminders"] > 0
+    assert results["pdf"]["pages"] > 1
+    table = (tmp_path / "small.md").read_text()
+    assert "| Findings section | lead reviewer |" in table
