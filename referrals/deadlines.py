@@ -71,7 +71,7 @@ def waited(referral: Referral, since: datetime.date) -> int:
             timezone.localtime(asked.asked_at).date(),
             timezone.localtime(asked.answered_at).date(),
         )
-        for asked in referral.information_requests.all()
+        for asked in referral.questions  # type: ignore[attr-defined]
         if asked.answered_at is not None and timezone.localtime(asked.asked_at).date() >= since
     )
 

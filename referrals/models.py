@@ -36,7 +36,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def with_clock(self) -> "ReferralQuerySet":
         """What the deadlines are computed from: the unanswered question's due date, when the
         Panel last recommended, when the SBNI Chair last sent the referral back for more
-        information, and every question asked (for the paused clock)."""
+        information, and every question asked (``questions``, for the paused clock)."""
         open_request = InformationRequest.objects.filter(
             referral=models.OuterRef("pk"), answered_at__isnull=True
         )
@@ -54,6 +54,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             models.Prefetch(
                 "information_requests",
                 InformationRequest.objects.select_related("asked_by", "answered_by"),
+                to_attr="questions",
             )
         )
 

@@ -166,7 +166,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     # The questions come with the referral (``with_clock``); their documents are among its own.
     questions = [
         (asked, [each for each in attached if each.information_request_id == asked.pk])
-        for asked in referral.information_requests.all()
+        for asked in referral.questions  # type: ignore[attr-defined]
     ]
     waiting = any(asked.answered_at is None for asked, _ in questions)
     # The CMR Panel's deliberations are the SBNI's: the panel sees the decision and its reasons.
@@ -503,7 +503,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         Referral.objects.visible_to(user)
         .with_clock()
         .filter(status__in=IN_HAND)
-        .select_related("panel")
+        # What the queue shows and the deadlines need: not the whole referral.
+        .only("uuid", "reference", "status", "submitted_at", "acknowledged_at")
         .order_by("submitted_at", "id")
     )
     panel = request.GET.get("panel", "")

@@ -325,7 +325,15 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # An agency's actions still to do, listed for its contacts.
+            models.Index(
+                fields=["agency", "due_date", "id"],
+                condition=~Q(status="verified"),
+                name="action_open_by_agency",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.description[:40]}"

@@ -103,15 +103,23 @@ def review_list(request: HttpRequest) -> HttpResponse:
             Q(pk__in=list(team.values_list("pk", flat=True)))
             | Q(referral__panel__in=list(panels.values_list("pk", flat=True)))
         )
-    requests = AgencyReport.objects.filter(contact=user).select_related("review", "agency")
+    # An agency contact's work to do: the reports not yet accepted, and its agency's actions
+    # being followed up and not yet verified. What is finished stays on each review's pages.
+    requests = (
+        AgencyReport.objects.filter(contact=user)
+        .exclude(status=AgencyReport.Status.ACCEPTED)
+        .select_related("review", "agency")
+    )
     actions = (
         Action.objects.filter(
-            agency_id=user.agency_id,
-            recommendation__review__stage__in=[Review.Stage.FOLLOW_UP, Review.Stage.CLOSED],
-        ).select_related("recommendation__review")
+            agency_id=user.agency_id, recommendation__review__stage=Review.Stage.FOLLOW_UP
+        )
+        .exclude(status=Action.Status.VERIFIED)
+        .select_related("recommendation__review")
         if user.agency_id
         else Action.objects.none()
     )
+    action_page = Paginator(actions, 25).get_page(request.GET.get("actions"))
     return render(
         request,
         "reviews/review_list.html",
@@ -120,7 +128,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
                 reviews.select_related("referral__panel").order_by("-opened_at", "-id"), 25
             ).get_page(request.GET.get("page")),
             "requests": requests,
-            "actions": [(action, *action.state()) for action in actions],
+            "action_page": action_page,
+            "actions": [(action, *action.state()) for action in action_page],
         },
     )
 

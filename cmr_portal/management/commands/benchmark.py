@@ -88,12 +88,14 @@ def personas() -> dict[str, User]:
         .first()
     )
     officer = User.objects.filter(groups__name=SbniRole.SBNI_OFFICER).order_by("id").first()
-    if member is None or lead is None or officer is None:
+    contact = User.objects.filter(agency__isnull=False).order_by("id").first()
+    if member is None or lead is None or officer is None or contact is None:
         raise CommandError("No scale data here: run generate_scale_data first.")
     return {
         "panel member": member.user,
         "SBNI officer": officer,
         "lead reviewer": User.objects.get(pk=lead["user"]),
+        "agency contact": contact,
     }
 
 
@@ -125,6 +127,7 @@ def pages(people: dict[str, User]) -> list[Page]:
         Page("Referral history", "SBNI officer", reverse("referrals:history", args=[sent.uuid])),
         Page("Reviews", "lead reviewer", reverse("reviews:list")),
         Page("Reviews", "SBNI officer", reverse("reviews:list")),
+        Page("Reviews", "agency contact", reverse("reviews:list")),
         Page("Review workspace", "lead reviewer", review_url),
         Page("Review workspace", "SBNI officer", review_url),
         Page("Chronology", "lead reviewer", reverse("reviews:chronology", args=[review.uuid])),
