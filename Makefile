@@ -19,13 +19,14 @@ TEST_ENV := PORTAL_ENV=development \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
 	CACHE_URL=redis://127.0.0.1:6379/4
 
-.PHONY: help setup run test pytest services lint format lock clean benchmark
+.PHONY: help setup run test pytest services lint format lock clean benchmark loadtest
 
 help:
 	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000"
 	@echo "make test    set up and run ruff, mypy and every test on PostgreSQL and Redis"
 	@echo "make pytest ARGS='tests/test_health.py -k broker'   run some tests (after one make test)"
 	@echo "make benchmark   fictional national-scale data and the benchmark (docs/performance.md)"
+	@echo "make loadtest    100 signed-in people on gunicorn for 5 minutes (LOADTEST_ARGS='20s 100')"
 	@echo "make format  format the code with ruff"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 
@@ -75,6 +76,15 @@ pytest: $(VENV)/.installed
 BENCH_SCALES ?= 0.1 1
 benchmark: services setup
 	scripts/benchmark.sh $(BENCH_SCALES)
+
+# The load test, on a database of its own filled at scale 0.1: 100 different people signed in.
+LOADTEST_DB := postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_loadtest
+loadtest: services setup
+	dropdb -h 127.0.0.1 -U cmr_portal --if-exists cmr_loadtest
+	createdb -h 127.0.0.1 -U cmr_portal cmr_loadtest
+	$(TEST_ENV) DATABASE_URL=$(LOADTEST_DB) $(BIN)/python manage.py migrate --verbosity 0
+	$(TEST_ENV) DATABASE_URL=$(LOADTEST_DB) $(BIN)/python manage.py generate_scale_data --scale 0.1 >/dev/null
+	$(TEST_ENV) DATABASE_URL=$(LOADTEST_DB) scripts/loadtest.sh $(LOADTEST_ARGS)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -1,12 +1,58 @@
-"""What the benchmarks share: fictional records, made inside a transaction they roll back."""
+"""What the benchmarks and the load test share: fictional records, made inside a transaction
+they roll back, and fictional people signed in as the sign-in pages would leave them."""
 
+import time
 import uuid
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import load_backend, login
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from panels.middleware import LAST_SEEN, SIGNED_IN_AT
 from panels.models import Agency, Panel, User
 from referrals.models import Decision, Outcome, Referral
 from reviews.models import FindingSection, Review, ReviewMember, ReviewRecommendation
+
+DEVICE_NAME = "Authenticator app (benchmark, fictional)"
+
+
+def session_store() -> type[SessionBase]:
+    store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore
+    return store
+
+
+def signing_in_backend() -> str:
+    """The first backend that reads the signed-in person back, as ``Client.force_login`` takes:
+    the one a password sign-in ends with (django-axes's comes first, but only counts attempts)."""
+    for path in settings.AUTHENTICATION_BACKENDS:
+        if hasattr(load_backend(path), "get_user"):
+            return path
+    raise LookupError("No authentication backend reads the signed-in person back.")
+
+
+def signed_in_session(user: User) -> str:
+    """A new session for the user, as the sign-in and verify pages leave it (as
+    ``Client.force_login`` and tests/conftest.py ``sign_in`` do): signed in, the second factor
+    given with a confirmed authenticator app, just now. Its key."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+    request = HttpRequest()
+    request.session = session_store()()
+    login(request, user, backend=signing_in_backend())
+    now = time.time()
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+    request.session.save()
+    key = request.session.session_key
+    assert key is not None
+    return key
 
 
 class Rollback(Exception):

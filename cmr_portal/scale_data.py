@@ -81,6 +81,8 @@ CONSIDERED_DAYS = 40
 IN_HAND_DAYS = 52
 STRAGGLER_DAYS = 120
 STRAGGLERS = 0.03
+# Of the actions past their date in follow-up, the share not yet completed.
+OVERDUE_ACTIONS = 0.15
 
 FIRST_NAMES = [
     "Aoife",
@@ -588,7 +590,9 @@ class Generator:
             waiting = row.status == Referral.Status.INFORMATION_REQUESTED
             if row.submitted is None or not (waiting or self.rng.random() < 0.15):
                 continue
-            asked = self.moment(row.submitted, 10)
+            # A question still waiting was asked lately: most panels answer within the time.
+            since = max(row.submitted, self.now - datetime.timedelta(days=16)) if waiting else None
+            asked = self.moment(since or row.submitted, 16 if waiting else 10)
             answered = None if waiting else self.moment(asked, 10)
             yield (
                 uuid.uuid4(),
@@ -978,7 +982,8 @@ class Generator:
         actions = []
         for recommendation, review, _, opened, stage in plans:
             for _ in range(actions_per_recommendation):
-                actions.append((action_id, recommendation, review, opened, stage))
+                due = (opened + datetime.timedelta(days=rng.randint(400, 700))).date()
+                actions.append((action_id, recommendation, review, opened, stage, due))
                 action_id += 1
         self.copier.copy(
             Action,
@@ -994,11 +999,11 @@ class Generator:
                     rng.choice(self.agencies),
                     "Head of service",
                     self.words(10, 30),
-                    opened + datetime.timedelta(days=rng.randint(400, 700)),
+                    due,
                     "Fictional: audit shows the change.",
-                    *self.action_state(stage, opened),
+                    *self.action_state(stage, opened, due),
                 )
-                for pk, recommendation, review, opened, stage in actions
+                for pk, recommendation, review, opened, stage, due in actions
             ),
         )
         self.copier.copy(
@@ -1012,7 +1017,7 @@ class Generator:
                     self.leads[review],
                     self.moment(opened, 500),
                 )
-                for pk, _, review, opened, stage in actions
+                for pk, _, review, opened, stage, _ in actions
                 if stage in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED)
             ),
         )
@@ -1021,14 +1026,19 @@ class Generator:
         paragraphs = [self.words(40, 90) for _ in range(self.rng.randint(2, 4))]
         return "\n\n".join(paragraphs)
 
-    def action_state(self, stage: str, opened: datetime.datetime) -> tuple[object, object, object]:
+    def action_state(
+        self, stage: str, opened: datetime.datetime, due: datetime.date
+    ) -> tuple[object, object, object]:
+        """Verified once the review closed; in follow-up, most actions past their date completed
+        and the rest overdue, the others under way; not started before the plan is approved."""
         if stage == Review.Stage.CLOSED:
             return Action.Status.VERIFIED, self.someone(SbniRole.SBNI_OFFICER), opened
         if stage == Review.Stage.FOLLOW_UP:
-            status = self.rng.choice(
-                [Action.Status.ON_TRACK, Action.Status.AT_RISK, Action.Status.COMPLETED]
-            )
-            return status, None, None
+            if due < self.now.date():
+                late = self.rng.random() < OVERDUE_ACTIONS
+                return (Action.Status.AT_RISK if late else Action.Status.COMPLETED), None, None
+            under_way = [Action.Status.ON_TRACK, Action.Status.ON_TRACK, Action.Status.AT_RISK]
+            return self.rng.choice([*under_way, Action.Status.NOT_STARTED]), None, None
         return Action.Status.NOT_STARTED, None, None
 
     # What people were told, and the audit trail --------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cmr_portal.notifications.reminders import latest_start
 from cmr_portal.working_days import add_working_days, working_days_between
-from referrals.models import Referral, Timescale
+from referrals.models import InformationRequest, Referral, Timescale
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,13 @@ def may_be_due(due_by: datetime.date, targets: dict[str, Timescale]) -> Q:
 
 def waited(referral: Referral, since: datetime.date) -> int:
     """Working days spent waiting for the panel's answers to questions asked since a date."""
+    questions: list[InformationRequest] = referral.questions  # type: ignore[attr-defined]
     return sum(
         working_days_between(
             timezone.localtime(asked.asked_at).date(),
             timezone.localtime(asked.answered_at).date(),
         )
-        for asked in referral.questions  # type: ignore[attr-defined]
+        for asked in questions
         if asked.answered_at is not None and timezone.localtime(asked.asked_at).date() >= since
     )
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.functional import Promise
 from guardian.models import UserObjectPermission
 
 from cmr_portal.notifications.reminders import Deadline, deadline_source
@@ -62,8 +63,8 @@ def clock_start(referral: Referral, step: str) -> datetime.date:
     return timezone.localdate(started)
 
 
-def overview(referral: Referral) -> str:
-    return reverse("referrals:overview", args=[referral.uuid])
+def overview(referral: Referral) -> Promise:
+    return reverse_lazy("referrals:overview", args=[referral.uuid])
 
 
 @deadline_source("referrals")

@@ -5,8 +5,9 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from cmr_portal.notifications.reminders import Deadline, deadline_source, latest_start
 from cmr_portal.working_days import add_working_days
@@ -35,8 +36,9 @@ def agency_contacts() -> dict[int, tuple[int, ...]]:
     return {pk: tuple(users) for pk, users in by_agency.items()}
 
 
-def page(name: str, review: Review, *more: object) -> str:
-    return reverse(f"reviews:{name}", args=[review.uuid, *more])
+def page(name: str, review: Review, *more: object) -> Promise:
+    """The link, made only for the reminders a sweep sends, not for every deadline it reads."""
+    return reverse_lazy(f"reviews:{name}", args=[review.uuid, *more])
 
 
 @deadline_source("reviews")
@@ -60,11 +62,22 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
             url=page("agency_report", report.review, report.uuid),
         )
     contacts = agency_contacts()
-    for action in Action.objects.filter(
-        status__in=[Action.Status.NOT_STARTED, Action.Status.ON_TRACK, Action.Status.AT_RISK],
-        due_date__lte=due_by,
-        recommendation__review__stage=Review.Stage.FOLLOW_UP,
-    ).select_related("recommendation__review", "agency"):
+    for action in (
+        Action.objects.filter(
+            status__in=[Action.Status.NOT_STARTED, Action.Status.ON_TRACK, Action.Status.AT_RISK],
+            due_date__lte=due_by,
+            recommendation__review__stage=Review.Stage.FOLLOW_UP,
+        )
+        .select_related("recommendation__review", "agency")
+        .only(
+            "uuid",
+            "due_date",
+            "agency__name",
+            "agency__short_name",
+            "recommendation__review__uuid",
+            "recommendation__review__reference",
+        )
+    ):
         review = action.recommendation.review
         yield Deadline(
             key=f"reviews.action:{action.pk}",

@@ -18,6 +18,7 @@ from functools import partial
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from cmr_portal.notifications.models import Notification, Reminder
 from cmr_portal.notifications.services import queue_email
@@ -35,7 +36,7 @@ class Deadline:
     due: datetime.date
     owners: tuple[int, ...]
     escalate_to: tuple[int, ...]
-    url: str
+    url: str | Promise  # reverse_lazy: made only for the reminders that are sent
 
 
 Source = Callable[[datetime.date], Iterable[Deadline]]
@@ -158,7 +159,7 @@ def sweep(today: datetime.date | None = None) -> int:
     claimed = claim(list(wanted))
     notifications = Notification.objects.bulk_create(
         Notification(recipient_id=recipient, message=wanted[key, stage, recipient].message,
-                     url=wanted[key, stage, recipient].deadline.url)
+                     url=str(wanted[key, stage, recipient].deadline.url))
         for key, stage, recipient in sorted(claimed)
     )  # fmt: skip
     for notification in notifications:
