@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+export PGPASSWORD="${PGPASSWORD:-cmr_portal}"  # createdb and dropdb as the test role
 export PORTAL_ENV="${PORTAL_ENV:-development}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
 export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/4}"
