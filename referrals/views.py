@@ -18,6 +18,7 @@ from cmr_portal.audit.models import AuditEvent
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import DocumentRefused, attachment
 from cmr_portal.forms import posted
+from cmr_portal.pagination import ForwardPage, forward_page
 from cmr_portal.pdf import html_to_pdf, pdf_response, render_html
 from cmr_portal.working_days import add_working_days
 from panels.models import Membership, Panel, SbniRole
@@ -521,13 +522,19 @@ def queue(request: HttpRequest) -> HttpResponse:
         deadline = deadlines.next_deadline(referral, targets, today)
         return referral, deadlines.age_in_working_days(referral), deadline
 
+    page: Page[Any] | ForwardPage
     if overdue_only:
-        # Narrowed in the database to what may be overdue, then checked one by one.
+        # Narrowed in the database to what may be overdue, then checked one by one in order,
+        # only as far as the page asked for: a page costs the same however many are overdue.
         yesterday = today - datetime.timedelta(days=1)
         candidates = referrals.filter(deadlines.may_be_due(yesterday, targets)).distinct()
-        overdue = [each for each in map(row, candidates) if each[2] and each[2].is_overdue]
-        page: Page[Any] = Paginator(overdue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page)
+        overdue = (
+            each
+            for each in map(row, candidates.iterator(chunk_size=QUEUE_PAGE_SIZE))
+            if each[2] and each[2].is_overdue
+        )
+        page = forward_page(overdue, request.GET.get("page"), QUEUE_PAGE_SIZE)
+        rows = page.object_list
     else:
         page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [row(referral) for referral in page]

@@ -27,6 +27,7 @@ from cmr_portal.audit.services import record
 from cmr_portal.documents.models import Document
 from cmr_portal.documents.services import attachment
 from cmr_portal.forms import posted
+from cmr_portal.pagination import forward_page
 from cmr_portal.pdf import pdf_response
 from panels.models import Panel, SbniRole, User
 from panels.views import signed_in_user
@@ -119,7 +120,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         if user.agency_id
         else Action.objects.none()
     )
-    action_page = Paginator(actions, 25).get_page(request.GET.get("actions"))
+    action_page = forward_page(actions, request.GET.get("actions"))
     return render(
         request,
         "reviews/review_list.html",

@@ -107,6 +107,31 @@ def test_the_queue_shows_age_and_deadline_and_filters_overdue(personas: Personas
     assert new.reference not in officer.get("/referrals/queue/?panel=WST").text
 
 
+def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Personas) -> None:
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    Referral.objects.bulk_create(
+        Referral(
+            panel=personas.belfast,
+            reference=f"BEL-2026-9{n:03d}",
+            status=Referral.Status.SUBMITTED,
+            created_by=personas.belfast_member,
+            submitted_at=long_ago + datetime.timedelta(minutes=n),
+        )
+        for n in range(55)
+    )
+    officer = sign_in(Client(), personas.sbni_officer)
+    first = officer.get("/referrals/queue/?overdue=yes").text
+    assert "Overdue referrals, oldest first" in first
+    assert first.count(">BEL-2026-9") == 50
+    assert ">BEL-2026-9049<" in first
+    assert ">BEL-2026-9050<" not in first
+    assert "?overdue=yes&amp;page=2" in first
+    second = officer.get("/referrals/queue/?overdue=yes&page=2").text
+    assert second.count(">BEL-2026-9") == 5
+    assert ">BEL-2026-9050<" in second
+    assert "page=3" not in second
+
+
 def test_the_queue_is_for_sbni_staff_only(personas: Personas) -> None:
     for persona in ("belfast_chair", "western_member", "reviewer", "agency_contact", "admin"):
         client = sign_in(Client(), getattr(personas, persona))
