@@ -16,8 +16,7 @@ RUN_ENV := PORTAL_ENV=development DEBUG=true DEMO=true
 # The tests: the real PostgreSQL and Redis on 127.0.0.1.
 TEST_ENV := PORTAL_ENV=development \
 	DATABASE_URL=postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
-	CACHE_URL=redis://127.0.0.1:6379/4
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/1
 
 .PHONY: help setup run test pytest services lint format lock clean benchmark loadtest
 

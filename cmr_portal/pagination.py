@@ -13,6 +13,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+# Far beyond any list read a page at a time; a larger number in the address starts again.
+MAX_PAGE = 10_000
+
 
 @dataclass(frozen=True)
 class ForwardPage:
@@ -47,7 +50,7 @@ def forward_page(
     """The page ``number`` (the first for anything that is not a whole number above 0): from a
     query set, one query with LIMIT and OFFSET; from any other iterable, read only as far as the
     page."""
-    page = int(number) if number and number.isdigit() and int(number) > 0 else 1
+    page = int(number) if number and number.isdigit() and 0 < int(number) <= MAX_PAGE else 1
     start = (page - 1) * size
     if isinstance(rows, QuerySet):
         read = list(rows[start : start + size + 1])

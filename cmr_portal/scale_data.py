@@ -59,6 +59,7 @@ from reviews.models import (
     StageChange,
     TermsOfReference,
 )
+from reviews.services import ROLE_PERMISSIONS as REVIEW_PERMISSIONS
 
 EMAIL_DOMAIN = "scale-data.invalid"
 BATCH = 50_000
@@ -522,7 +523,7 @@ class Generator:
             row.submitted,
             acknowledged,
             self.someone(SbniRole.SBNI_OFFICER) if acknowledged else None,
-            self.moment(row.created, 30) if withdrawn else None,
+            self.moment(row.submitted or row.created, 30) if withdrawn else None,
             "Fictional: the panel learned the event did not meet the criteria."
             if withdrawn
             else "",
@@ -803,7 +804,9 @@ class Generator:
                 (user, pk, perm)
                 for pk, team in teams
                 for n, user in enumerate(team)
-                for perm in ("see_review", "draft_review", "lead_review")[: 3 if n == 0 else 2]
+                for perm in REVIEW_PERMISSIONS[
+                    ReviewMember.Role.LEAD if n == 0 else ReviewMember.Role.REVIEWER
+                ]
             ),
         )
 

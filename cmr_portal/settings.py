@@ -133,11 +133,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The cache: Redis in production and the tests, shared by every web replica; the process's memory
-# for `make run`. Sessions are read from it and written through to the database, so that a
-# restart of Redis signs nobody out.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Sessions end after this long without a request, and this long after signing in, whatever.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12) * 60 * 60

@@ -104,22 +104,22 @@ def review_list(request: HttpRequest) -> HttpResponse:
             Q(pk__in=list(team.values_list("pk", flat=True)))
             | Q(referral__panel__in=list(panels.values_list("pk", flat=True)))
         )
-    # An agency contact's work to do: the reports not yet accepted, and its agency's actions
-    # being followed up and not yet verified. What is finished stays on each review's pages.
-    requests = (
-        AgencyReport.objects.filter(contact=user)
-        .exclude(status=AgencyReport.Status.ACCEPTED)
-        .select_related("review", "agency")
-    )
+    # An agency contact's reports, and its agency's actions once approved: those still to do, or
+    # with ?done=yes those verified, a page at a time (thousands at national scale).
+    requests = AgencyReport.objects.filter(contact=user).select_related("review", "agency")
+    done = request.GET.get("done") == "yes"
+    approved = [Review.Stage.FOLLOW_UP, Review.Stage.CLOSED] if done else [Review.Stage.FOLLOW_UP]
     actions = (
         Action.objects.filter(
-            agency_id=user.agency_id, recommendation__review__stage=Review.Stage.FOLLOW_UP
-        )
-        .exclude(status=Action.Status.VERIFIED)
-        .select_related("recommendation__review")
+            agency_id=user.agency_id, recommendation__review__stage__in=approved
+        ).select_related("recommendation__review")
         if user.agency_id
         else Action.objects.none()
     )
+    if done:
+        actions = actions.filter(status=Action.Status.VERIFIED).order_by("-due_date", "-id")
+    else:
+        actions = actions.exclude(status=Action.Status.VERIFIED)
     action_page = forward_page(actions, request.GET.get("actions"))
     return render(
         request,
@@ -131,6 +131,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "requests": requests,
             "action_page": action_page,
             "actions": [(action, *action.state()) for action in action_page],
+            "done": done,
+            "is_agency_contact": user.agency_id is not None,
         },
     )
 

@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 export PGPASSWORD="${PGPASSWORD:-cmr_portal}"  # createdb and dropdb as the test role
 export PORTAL_ENV="${PORTAL_ENV:-development}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
-export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/4}"
 out=var/benchmark
 mkdir -p "$out"
 baseline=()
@@ -21,7 +20,9 @@ for scale in "$@"; do
   createdb -h 127.0.0.1 -U cmr_portal "$name"
   export DATABASE_URL="postgres://cmr_portal:cmr_portal@127.0.0.1:5432/$name"
   .venv/bin/python manage.py migrate --verbosity 0
-  .venv/bin/python manage.py generate_scale_data --scale "$scale" | tee "$out/data-$scale.json"
+  .venv/bin/python manage.py generate_scale_data --scale "$scale" > "$out/data-$scale.json.new"
+  mv "$out/data-$scale.json.new" "$out/data-$scale.json"
+  cat "$out/data-$scale.json"
   .venv/bin/python manage.py benchmark --output "$out/scale-$scale" "${baseline[@]}" \
     --repeat "${BENCH_REPEAT:-50}" --sweep-open "${BENCH_SWEEP_OPEN:-1000000}" \
     --pdf-rows "${BENCH_PDF_ROWS:-1000}" --pdf-paragraphs "${BENCH_PDF_PARAGRAPHS:-30}"

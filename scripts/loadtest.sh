@@ -5,7 +5,7 @@
 #   scripts/loadtest.sh [DURATION] [CONNECTIONS]         (defaults: 300s and 100)
 #
 # Environment, all optional:
-#   DATABASE_URL, CELERY_BROKER_URL, CACHE_URL   default to the Makefile's TEST_ENV ones; use a
+#   DATABASE_URL, CELERY_BROKER_URL              default to the Makefile's TEST_ENV ones; use a
 #                                                database kept for load tests (viewing a page
 #                                                writes an audit event)
 #   USERS=100          signed-in sessions (manage.py loadtest_sessions --users)
@@ -36,7 +36,6 @@ scripts/system-packages.sh wrk curl
 
 export DATABASE_URL="${DATABASE_URL:-postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
-export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/4}"
 # Production settings, relaxed only for plain HTTP on loopback. The key is made for this run;
 # the sessions are bound to it, so loadtest_sessions and gunicorn must both have it.
 export PORTAL_ENV=production DEBUG=false DEMO=false

@@ -57,7 +57,6 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     assert ("SBNI queue", "SBNI officer") in pages
     assert len(pages) == 16
     assert all(0 < row["queries"] <= MAX_QUERIES for row in pages.values())
-    assert all(row["p50_ms"] > 0 for row in pages.values())
     assert results["sweep"]["full"]["first"]["reminders"] > 0
     assert results["pdf"]["pages"] > 1
     table = (tmp_path / "small.md").read_text()

@@ -50,3 +50,21 @@ def test_the_open_actions_come_25_a_page_in_date_order(personas: Personas) -> No
     nonsense = contact.get("/reviews/?actions=nonsense").content.decode()
     assert "Fictional action number 25" in nonsense
     assert "?actions=2" in nonsense
+
+
+def test_the_verified_actions_are_a_link_away(personas: Personas) -> None:
+    review = flow.drafted(personas)
+    Review.objects.filter(pk=review.pk).update(stage=Review.Stage.FOLLOW_UP)
+    action = Action.objects.get(recommendation__review=review)
+    contact = sign_in(Client(), personas.agency_contact)
+    assert "?done=yes" in contact.get("/reviews/").content.decode()
+    assert "have been verified yet" in contact.get("/reviews/?done=yes").content.decode()
+
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.VERIFIED)
+    Review.objects.filter(pk=review.pk).update(stage=Review.Stage.CLOSED)
+    still_to_do = contact.get("/reviews/").content.decode()
+    assert f"/actions/{action.uuid}/" not in still_to_do
+    verified = contact.get("/reviews/?done=yes").content.decode()
+    assert "Verified actions of your agency" in verified
+    assert f"/actions/{action.uuid}/" in verified
+    assert contact.get(f"/reviews/{review.uuid}/actions/{action.uuid}/").status_code == 200

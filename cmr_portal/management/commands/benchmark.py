@@ -142,8 +142,10 @@ def measure(client: Client, url: str, repeat: int) -> dict[str, Any]:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        client.get(url)
+        status = client.get(url).status_code
         times.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise CommandError(f"{url} answered {status} during the timed requests.")
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     cuts = statistics.quantiles(times, n=20, method="inclusive")
@@ -269,8 +271,12 @@ def markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     lines += [
         "",
         f"Reminder sweep over {sweep['open']:,} open deadlines, {sweep['due']:,} due: "
-        f"{first['seconds']} s and {first['queries']} queries (again, all sent: "
-        f"{sweep['full']['again']['seconds']} s). Within {MAX_SWEEP_SECONDS} s: "
+        f"the first of the day {first['seconds']} s and {first['queries']} queries "
+        f"({first['reminders']:,} reminders); again that day, all sent, "
+        f"{sweep['full']['again']['seconds']} s; the first of the next working day "
+        f"{sweep['full']['next_working_day']['seconds']} s "
+        f"({sweep['full']['next_working_day']['reminders']:,} reminders). Within "
+        f"{MAX_SWEEP_SECONDS} s: "
         f"{verdict([] if first['seconds'] <= MAX_SWEEP_SECONDS else ['time'])}.",
         "",
         f"Overview report PDF: {pdf['pages']} pages in {pdf['seconds']} s, peak memory "

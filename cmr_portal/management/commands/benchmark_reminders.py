@@ -27,6 +27,7 @@ from django.utils import timezone
 from cmr_portal.benchmarks import Rollback, fictional_review
 from cmr_portal.notifications import reminders
 from cmr_portal.notifications.models import Reminder
+from cmr_portal.working_days import add_working_days
 from panels.models import Agency
 from reviews.models import Action, ReviewRecommendation
 
@@ -75,10 +76,17 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE reviews_action")
         measured = {}
-        for name in ("first", "again"):
+        today = timezone.localdate()
+        # The first sweep of today, any later one of today (everything sent already), and the
+        # first of the next working day (the overdue reminders whose week came round).
+        for name, day in (
+            ("first", today),
+            ("again", today),
+            ("next_working_day", add_working_days(today, 1)),
+        ):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                sent = reminders.sweep()
+                sent = reminders.sweep(day)
                 seconds = time.perf_counter() - started
             measured[name] = {
                 "seconds": round(seconds, 3),

@@ -12,6 +12,7 @@ import json
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Scale data is for benchmark databases, never production.")
         if connection.vendor != "postgresql":
             raise CommandError("Scale data needs PostgreSQL (set DATABASE_URL).")
         if options["scale"] <= 0:
