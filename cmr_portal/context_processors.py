@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from cmr_portal.notifications.models import Notification
-from panels.models import SbniRole, User
+from panels.models import SBNI_STAFF, User
 from panels.security import second_factor_done
 
 
@@ -25,11 +25,5 @@ def portal(request: HttpRequest) -> dict[str, str | bool | int]:
         # The menu shows only once both factors are done: before that it leads nowhere.
         "show_navigation": signed_in,
         "unread_notifications": unread(request.user) if signed_in else 0,
-        "is_sbni_staff": isinstance(request.user, User)
-        and request.user.has_sbni_role(
-            SbniRole.SBNI_OFFICER,
-            SbniRole.CMR_PANEL_MEMBER,
-            SbniRole.CMR_PANEL_CHAIR,
-            SbniRole.SBNI_CHAIR,
-        ),
+        "is_sbni_staff": isinstance(request.user, User) and request.user.has_sbni_role(*SBNI_STAFF),
     }

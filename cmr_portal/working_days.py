@@ -49,3 +49,12 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def latest_start(due_by: datetime.date, working_days: int) -> datetime.date:
+    """The last day a clock of ``working_days`` can start and be due on or before ``due_by``:
+    the index-friendly bound for a deadline computed from a start date."""
+    start = due_by
+    while add_working_days(start, working_days) > due_by:
+        start -= datetime.timedelta(days=1)
+    return start

@@ -47,6 +47,15 @@ class SbniRole(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "System administrator"
 
 
+# Everyone who works on the referrals sent to the SBNI: its officers, the CMR Panel, the Chair.
+SBNI_STAFF = (
+    SbniRole.SBNI_OFFICER,
+    SbniRole.CMR_PANEL_MEMBER,
+    SbniRole.CMR_PANEL_CHAIR,
+    SbniRole.SBNI_CHAIR,
+)
+
+
 def role_field(role: SbniRole) -> str:
     """The name of the annotation that says whether a user holds ``role``."""
     return f"holds_{role.name.lower()}"

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from cmr_portal.notifications.reminders import latest_start
-from cmr_portal.working_days import add_working_days, working_days_between
+from cmr_portal.working_days import add_working_days, latest_start, working_days_between
 from referrals.models import InformationRequest, Referral, Timescale
 
 

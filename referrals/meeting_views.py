@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cmr_portal.audit.services import record
 from cmr_portal.forms import posted
+from panels.models import SBNI_STAFF
 from panels.views import signed_in_user
 from referrals import consideration
 from referrals.consideration_forms import (
@@ -24,12 +25,11 @@ from referrals.consideration_forms import (
     RecommendationForm,
 )
 from referrals.models import AgendaItem, Meeting, Recommendation, Referral
-from referrals.views import SBNI_ROLES
 from referrals.workflow import ReferralError, allowed, runs_meetings
 
 
 def sees_meetings(request: HttpRequest) -> None:
-    if not signed_in_user(request).has_sbni_role(*SBNI_ROLES):
+    if not signed_in_user(request).has_sbni_role(*SBNI_STAFF):
         raise Http404
 
 

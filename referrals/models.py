@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from cmr_portal.documents.models import Document
-from panels.models import Agency, Panel, SbniRole, User
+from panels.models import SBNI_STAFF, Agency, Panel, User
 
 
 class Answer(models.TextChoices):
@@ -28,12 +28,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         visible = Q(
             panel__in=list(own_panels.values_list("pk", flat=True)) if listing else own_panels
         )
-        if user.has_sbni_role(
-            SbniRole.SBNI_OFFICER,
-            SbniRole.CMR_PANEL_MEMBER,
-            SbniRole.CMR_PANEL_CHAIR,
-            SbniRole.SBNI_CHAIR,
-        ):
+        if user.has_sbni_role(*SBNI_STAFF):
             # Ever sent: a draft withdrawn before it was sent never reaches the SBNI.
             visible |= Q(submitted_at__isnull=False)
         return self.filter(visible)

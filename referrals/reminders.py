@@ -71,9 +71,10 @@ def overview(referral: Referral) -> Promise:
 def referral_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
     members, chairs = panel_people()
     officers = holders(SbniRole.SBNI_OFFICER)
+    panel_chairs = holders(SbniRole.CMR_PANEL_CHAIR)
     owners = {
-        Step.ACKNOWLEDGE: (officers, holders(SbniRole.CMR_PANEL_CHAIR)),
-        Step.CMR_PANEL: (officers, holders(SbniRole.CMR_PANEL_CHAIR)),
+        Step.ACKNOWLEDGE: (officers, panel_chairs),
+        Step.CMR_PANEL: (officers, panel_chairs),
         Step.CHAIR_DECISION: (holders(SbniRole.SBNI_CHAIR), officers),
     }
     for asked in InformationRequest.objects.filter(

@@ -21,7 +21,7 @@ from cmr_portal.forms import posted
 from cmr_portal.pagination import ForwardPage, forward_page
 from cmr_portal.pdf import html_to_pdf, pdf_response, render_html
 from cmr_portal.working_days import add_working_days
-from panels.models import Membership, Panel, SbniRole
+from panels.models import SBNI_STAFF, Membership, Panel, SbniRole
 from panels.views import signed_in_user
 from referrals import consideration, deadlines, services
 from referrals.forms import (
@@ -177,7 +177,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
                 "meeting", "recommendation__learning_route", "recommendation__item__meeting"
             ).prefetch_related("declarations__member")
         )
-        if user.has_sbni_role(*SBNI_ROLES)
+        if user.has_sbni_role(*SBNI_STAFF)
         else []
     )
     return render(
@@ -467,7 +467,7 @@ def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     events = AuditEvent.objects.filter(
         target_type=referral._meta.label_lower, target_id=str(referral.pk)
     ).select_related("actor")
-    if not user.has_sbni_role(*SBNI_ROLES):
+    if not user.has_sbni_role(*SBNI_STAFF):
         events = events.exclude(action__in=consideration.DELIBERATIONS)
     record(
         "referral.history_viewed",
@@ -480,12 +480,6 @@ def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     return render(request, "referrals/history.html", {"referral": referral, "page": page})
 
 
-SBNI_ROLES = (
-    SbniRole.SBNI_OFFICER,
-    SbniRole.CMR_PANEL_MEMBER,
-    SbniRole.CMR_PANEL_CHAIR,
-    SbniRole.SBNI_CHAIR,
-)
 IN_HAND = (
     Referral.Status.SUBMITTED,
     Referral.Status.INFORMATION_REQUESTED,
@@ -498,7 +492,7 @@ IN_HAND = (
 def queue(request: HttpRequest) -> HttpResponse:
     """The SBNI's queue: every referral in its hands, its age and next deadline."""
     user = signed_in_user(request)
-    if not user.has_sbni_role(*SBNI_ROLES):
+    if not user.has_sbni_role(*SBNI_STAFF):
         raise Http404
     referrals = (
         Referral.objects.visible_to(user, listing=True)

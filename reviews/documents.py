@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cmr_portal.pdf import content_hash, html_to_pdf, render_html
 from reviews import drafting
-from reviews.models import PURPOSES, Review
+from reviews.models import PURPOSES, PublicationSignOff, ReportExport, Review
 
 
 @dataclass(frozen=True)
@@ -170,3 +170,14 @@ def render(review: Review, slug: str) -> tuple[str, str]:
 
 def pdf(review: Review, slug: str) -> bytes:
     return html_to_pdf(render(review, slug)[0])
+
+
+def may_go_out(review: Review, kind: Kind, made: ReportExport | None = None) -> bool:
+    """Whether the document may be made or given out. The publication version only while it is
+    signed off, and a kept rendering of it only if made since that sign-off: a change to the
+    pseudonym map undoes the sign-off, and what was rendered from the earlier map must not go
+    out once the new one is signed off."""
+    if not kind.anonymised:
+        return True
+    sign_off = PublicationSignOff.objects.filter(review=review).first()
+    return sign_off is not None and (made is None or made.requested_at >= sign_off.signed_off_at)

@@ -9,8 +9,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from cmr_portal.notifications.reminders import Deadline, deadline_source, latest_start
-from cmr_portal.working_days import add_working_days
+from cmr_portal.notifications.reminders import Deadline, deadline_source
+from cmr_portal.working_days import add_working_days, latest_start
 from panels.models import SbniRole, User
 from referrals import deadlines as clocks
 from referrals.models import Timescale
@@ -100,7 +100,7 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         )
         if step == Timescale.Step.TERMS_OF_REFERENCE:
             reviews = reviews.exclude(terms__agreed_on__isnull=False)
-        for review in reviews.distinct():
+        for review in reviews:
             due = add_working_days(timezone.localdate(review.opened_at), days)
             yield Deadline(
                 key=f"reviews.{step}:{review.pk}",

@@ -20,7 +20,7 @@ from guardian.utils import evict_obj_perms_cache
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import store_upload
 from cmr_portal.notifications.services import notify
-from panels.models import Agency, SbniRole, User
+from panels.models import SBNI_STAFF, Agency, SbniRole, User
 from referrals import consideration
 from referrals.consideration import DecisionValues
 from referrals.models import Decision, Outcome, Referral
@@ -168,12 +168,6 @@ class ReviewError(ReferralError):
     """A change to a review that cannot be made now; the message says why."""
 
 
-SBNI_ROLES = (
-    SbniRole.SBNI_OFFICER,
-    SbniRole.CMR_PANEL_MEMBER,
-    SbniRole.CMR_PANEL_CHAIR,
-    SbniRole.SBNI_CHAIR,
-)
 ROLE_PERMISSIONS = {
     ReviewMember.Role.LEAD: ["see_review", "draft_review", "lead_review"],
     ReviewMember.Role.REVIEWER: ["see_review", "draft_review"],
@@ -182,7 +176,7 @@ ROLE_PERMISSIONS = {
 
 def can_see(user: User, review: Review) -> bool:
     """The review's records and drafts: SBNI staff, the CMR Panel and the review team."""
-    return user.has_sbni_role(*SBNI_ROLES) or user.has_perm("reviews.see_review", review)
+    return user.has_sbni_role(*SBNI_STAFF) or user.has_perm("reviews.see_review", review)
 
 
 def can_draft(user: User, review: Review) -> bool:

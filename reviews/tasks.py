@@ -12,7 +12,7 @@ from cmr_portal.notifications.services import queue_task
 from cmr_portal.pdf import html_to_pdf
 from panels.models import User
 from reviews import documents
-from reviews.models import PublicationSignOff, ReportExport, Review
+from reviews.models import ReportExport, Review
 
 
 @transaction.atomic
@@ -25,9 +25,12 @@ def request_export(review: Review, slug: str, *, by: User) -> ReportExport:
         content_hash=documents.render(review, slug)[1],
         defaults={"requested_by": by},
     )
-    if created or made.status == ReportExport.Status.FAILED or made.is_stuck:
+    outdated = not documents.may_go_out(review, documents.KINDS[slug], made)
+    if created or outdated or made.status == ReportExport.Status.FAILED or made.is_stuck:
+        # Asked for afresh: its clock starts again, so that it is not taken as stuck at once.
         made.status = ReportExport.Status.QUEUED
-        made.save(update_fields=["status"])
+        made.requested_at, made.started_at = timezone.now(), None
+        made.save(update_fields=["status", "requested_at", "started_at"])
         transaction.on_commit(partial(queue_task, render_export, made.pk))
     return made
 
@@ -53,8 +56,9 @@ def render_export(export_pk: int) -> None:
     try:
         kind = documents.KINDS[export.slug]
         html, content_hash = documents.render(export.review, export.slug)
-        signed = PublicationSignOff.objects.filter(review=export.review).exists()
-        if content_hash != export.content_hash or (kind.anonymised and not signed):
+        if content_hash != export.content_hash or not documents.may_go_out(
+            export.review, kind, export
+        ):
             # The review changed since it was asked for: asking again makes the new one.
             ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED)
             return

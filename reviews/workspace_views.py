@@ -29,7 +29,7 @@ from cmr_portal.documents.services import attachment
 from cmr_portal.forms import posted
 from cmr_portal.pagination import forward_page
 from cmr_portal.pdf import pdf_response
-from panels.models import Panel, SbniRole, User
+from panels.models import SBNI_STAFF, Panel, SbniRole, User
 from panels.views import signed_in_user
 from referrals.workflow import ReferralError
 from reviews import chronology, documents, drafting, services
@@ -94,7 +94,7 @@ def viewed(request: HttpRequest, review: Review, what: str) -> None:
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if user.has_sbni_role(*services.SBNI_ROLES):
+    if user.has_sbni_role(*SBNI_STAFF):
         reviews = Review.objects.all()
     else:
         # The ids first, so that the planner can use the indexes.
@@ -1075,7 +1075,7 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
     kind = documents.KINDS.get(slug)
     if kind is None:
         raise Http404
-    if kind.anonymised and not PublicationSignOff.objects.filter(review=review).exists():
+    if not documents.may_go_out(review, kind):
         messages.info(request, "Sign off the checklist before the publication version is made.")
         return redirect("reviews:publication", review.uuid)
     if not kind.long:
@@ -1109,7 +1109,7 @@ def export_download(request: HttpRequest, review_uuid: str, export_uuid: str) ->
     if made is None or made.document is None:
         raise Http404
     kind = documents.KINDS[made.slug]
-    if kind.anonymised and not PublicationSignOff.objects.filter(review=review).exists():
+    if not documents.may_go_out(review, kind, made):
         raise Http404
     exported(request, review, kind, made.document.size)
     return attachment(made.document)

@@ -13,15 +13,15 @@ the next one.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from cmr_portal.notifications.models import Notification, Reminder
-from cmr_portal.notifications.services import queue_email
+from cmr_portal.notifications.models import Reminder
+from cmr_portal.notifications.services import notify_each
 from cmr_portal.working_days import add_working_days, working_days_between
 
 
@@ -38,6 +38,11 @@ class Deadline:
     escalate_to: tuple[int, ...]
     url: str | Promise  # reverse_lazy: made only for the reminders that are sent
 
+    @cached_property
+    def link(self) -> str:
+        """The url as text, made once however many people are reminded."""
+        return str(self.url)
+
 
 Source = Callable[[datetime.date], Iterable[Deadline]]
 SOURCES: dict[str, Source] = {}
@@ -51,15 +56,6 @@ def deadline_source(name: str) -> Callable[[Source], Source]:
         return source
 
     return register
-
-
-def latest_start(due_by: datetime.date, working_days: int) -> datetime.date:
-    """The last day a clock of ``working_days`` can start and be due on or before ``due_by``:
-    the index-friendly bound for a deadline computed from a start date."""
-    start = due_by
-    while add_working_days(start, working_days) > due_by:
-        start -= datetime.timedelta(days=1)
-    return start
 
 
 @dataclass(frozen=True)
@@ -156,12 +152,6 @@ def sweep(today: datetime.date | None = None) -> int:
         for plan in planned
         for recipient in plan.recipients
     }
-    claimed = claim(list(wanted))
-    notifications = Notification.objects.bulk_create(
-        Notification(recipient_id=recipient, message=wanted[key, stage, recipient].message,
-                     url=str(wanted[key, stage, recipient].deadline.url))
-        for key, stage, recipient in sorted(claimed)
-    )  # fmt: skip
-    for notification in notifications:
-        transaction.on_commit(partial(queue_email, notification.pk))
-    return len(notifications)
+    sending = [(row[2], wanted[row]) for row in sorted(claim(list(wanted)))]
+    notified = notify_each((to, plan.message, plan.deadline.link) for to, plan in sending)
+    return len(notified)

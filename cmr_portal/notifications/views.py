@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmr_portal.forms import GovukFormMixin, govuk_helper, posted
+from cmr_portal.notifications import services
 from cmr_portal.notifications.models import Notification
 
 
@@ -62,10 +63,8 @@ def read_all(request: HttpRequest) -> HttpResponse:
 class EmailsForm(GovukFormMixin, forms.Form):
     emails = forms.ChoiceField(
         label="How do you want to be emailed about your notifications?",
-        choices=[
-            ("immediate", "An email for each notification, as it happens"),
-            ("daily", "One email a day listing them"),
-        ],
+        # The user model's own choices: the notifications app names no domain app.
+        choices=get_user_model()._meta.get_field("emails").choices or [],
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select how you want to be emailed",
@@ -86,7 +85,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = EmailsForm(posted(request), initial={"emails": getattr(user, "emails", "immediate")})
     if request.method == "POST" and form.is_valid():
-        get_user_model().objects.filter(pk=user.pk or 0).update(emails=form.cleaned_data["emails"])
+        services.choose_emails(user, form.cleaned_data["emails"], request=request)
         messages.success(request, "Your choice of emails is saved.")
         return redirect("notifications:centre")
     return render(request, "notifications/settings.html", {"form": form})

@@ -14,6 +14,7 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cmr_portal.audit.models import AuditEvent
@@ -324,3 +325,42 @@ def test_a_stuck_or_changed_export_is_made_again(personas: Personas) -> None:
     one_entry(review, personas, "Fictional late entry.", "context")
     tasks.render_export(made.pk)  # the content moved on: this one is not made
     assert ReportExport.objects.get(pk=made.pk).status == "failed"
+
+
+def test_a_publication_rendered_from_an_earlier_map_never_goes_out(personas: Personas) -> None:
+    review = flow.drafted(personas)
+    section = review.sections.get(key="what_happened")
+    drafting.save_section(
+        section, text="Jane Doe moved in 2024.", base_version=section.version, by=personas.reviewer
+    )
+    flow.approve(review, personas)
+    officer = sign_in(Client(), personas.sbni_officer)
+    url = f"/reviews/{review.uuid}/publication/"
+    everything = ["names", "places", "professionals", "read", "approved"]
+    officer.post(url, {"form": "adding", "original": "Jane", "replacement": "Mother"})
+    assert officer.post(url, {"form": "signing", "checks": everything}).status_code == 302
+    overview_report_of(officer, review, "publication")
+    earlier = ReportExport.objects.get(slug="publication", status="ready")
+    download = reverse("reviews:export_download", args=[review.uuid, earlier.uuid])
+    assert officer.get(download).status_code == 200
+    # "Doe" was missed: the map changes, the sign-off is undone, then given again.
+    officer.post(url, {"form": "adding", "original": "Doe", "replacement": "family"})
+    assert officer.post(url, {"form": "signing", "checks": everything}).status_code == 302
+    assert officer.get(download).status_code == 404
+    made = "".join(pages(overview_report_of(officer, review, "publication")))
+    assert "Doe" not in made
+    assert "Mother family moved in 2024" in made
+
+
+def test_an_export_asked_for_again_starts_its_clock_again(personas: Personas) -> None:
+    review = flow.drafted(personas)
+    client = sign_in(Client(), personas.lead_reviewer)
+    url = f"/reviews/{review.uuid}/export/overview-report.pdf"
+    assert client.get(url).status_code == 302
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    ReportExport.objects.update(status="rendering", requested_at=long_ago, started_at=long_ago)
+    assert client.get(url).status_code == 302
+    again = ReportExport.objects.get()
+    assert again.status == "queued"
+    assert again.started_at is None
+    assert not again.is_stuck

@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from cmr_portal.audit.models import AuditEvent
 from cmr_portal.notifications.models import Notification
 from cmr_portal.notifications.services import notify
 from panels.models import User
@@ -44,6 +45,11 @@ def test_each_person_chooses_their_emails(personas: Personas) -> None:
     client = sign_in(Client(), personas.belfast_member)
     assert client.post("/notifications/emails/", {"emails": "daily"}).status_code == 302
     assert User.objects.get(pk=personas.belfast_member.pk).emails == "daily"
+    chosen = AuditEvent.objects.get(action="user.emails_chosen")
+    assert (chosen.actor_id, chosen.changes) == (
+        personas.belfast_member.pk,
+        {"emails": ["immediate", "daily"]},
+    )
     refused = client.post("/notifications/emails/", {"emails": "hourly"}).content.decode()
     assert "Select how you want to be emailed" in refused
     assert User.objects.get(pk=personas.belfast_member.pk).emails == "daily"

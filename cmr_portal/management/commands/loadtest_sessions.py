@@ -32,19 +32,13 @@ from django.test import Client
 from django.urls import reverse
 
 from cmr_portal.benchmarks import session_store, signed_in_session
-from panels.models import Membership, SbniRole, User
+from panels.models import SBNI_STAFF, Membership, User
 from referrals.models import Referral
 from reviews.models import Review, ReviewMember
 
 DEFAULT_OUTPUT = "var/loadtest/sessions.tsv"
 # Domains no real person can have an address at (RFC 2606, RFC 6761).
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net", "example", "invalid", "test")
-SBNI_STAFF = (
-    SbniRole.SBNI_OFFICER,
-    SbniRole.CMR_PANEL_MEMBER,
-    SbniRole.CMR_PANEL_CHAIR,
-    SbniRole.SBNI_CHAIR,
-)
 # Referrals offered to each kind, so that the sessions do not all read the same one.
 REFERRAL_CHOICE = 50
 
