@@ -1,13 +1,10 @@
-"""Forms for the sign-in pages, laid out with GOV.UK Frontend by crispy-forms-gds."""
+"""What every form of the portal shares: GOV.UK Frontend layout by crispy-forms-gds."""
 
-from collections.abc import Iterator
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, QueryDict
 
 
@@ -82,50 +79,3 @@ def long_text(
             "max_length": f"{name or label} must be {max_length} characters or fewer",
         },
     )
-
-
-class SignInForm(GovukFormMixin, AuthenticationForm):
-    """Sign in with an email address. The error never says whether the account exists."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Enter a correct email address and password.",
-        "inactive": "Enter a correct email address and password.",
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.label = "Email address"
-        username.error_messages["required"] = "Enter your email address"
-        username.widget = forms.EmailInput(
-            attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}
-        )
-        self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = govuk_helper("username", "password", button="Sign in")
-
-
-class ResetPasswordForm(GovukFormMixin, PasswordResetForm):
-    def get_users(self, email: str) -> Iterator[Any]:
-        """Every active account with this address, including one invited but never signed in."""
-        return iter(get_user_model().objects.filter(email__iexact=email, is_active=True))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Email address"
-        self.fields["email"].error_messages["required"] = "Enter your email address"
-        self.fields["email"].error_messages["invalid"] = (
-            "Enter an email address in the correct format, like name@example.org"
-        )
-        self.helper = govuk_helper("email", button="Send the link")
-
-
-class NewPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = ""
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Confirm the new password"
-        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = govuk_helper("new_password1", "new_password2", button="Change password")

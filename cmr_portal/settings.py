@@ -11,6 +11,7 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets the admin and querysets take type parameters at run time, as mypy sees them.
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "cmr_portal",
     "cmr_portal.audit",
     "cmr_portal.notifications",
@@ -76,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cmr_portal.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cmr_portal.middleware.RequestCleaningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,10 +125,9 @@ AUTH_USER_MODEL = "panels.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "panels.backends.PortalBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
-# Read a person's object permissions once per request, not once per check.
-GUARDIAN_AUTO_PREFETCH = True
+# Object permissions are read by panels.access (once per request), never by guardian's backend,
+# which would let superusers and model-wide grants see every case.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -151,6 +155,7 @@ AXES_USERNAME_CALLABLE = "panels.security.attempted_email"
 AXES_LOCKOUT_CALLABLE = "panels.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "cmr_portal.client.client_address"
 
 # Two-factor authentication (django-otp): TOTP in an authenticator app, and recovery codes.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CMR portal")
@@ -273,14 +278,50 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or networks) whose X-Forwarded-For is believed: see cmr_portal/client.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): the portal's own files only; no inline script or style
+# but with the request's nonce; no framing; no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client": {"()": "cmr_portal.client.ClientAddressFilter"}},
+    "formatters": {
+        "request": {"format": "%(levelname)s %(name)s client=%(client)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "filters": ["client"],
+            "formatter": "request",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every sign-in at INFO; its records are in the database already.
     # WeasyPrint logs each step of every document at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        # Records about a request name the client's address, as the audit trail does.
+        "django.request": {"handlers": ["requests"], "propagate": False},
+        "django.security": {"handlers": ["requests"], "propagate": False},
+    },
 }

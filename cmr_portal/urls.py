@@ -7,8 +7,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from cmr_portal import views
-from cmr_portal.forms import NewPasswordForm, ResetPasswordForm, SignInForm
 from panels import views as panel_views
+from panels.forms import NewPasswordForm, SignInForm
 
 handler500 = "cmr_portal.views.server_error"
 
@@ -40,12 +40,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="registration/password_reset.html",
-            form_class=ResetPasswordForm,
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        panel_views.ResetPasswordView.as_view(),
         name="password_reset",
     ),
     path(

@@ -6,7 +6,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from guardian.admin import GuardedModelAdmin
 
 from panels import services
 from panels.models import Agency, Membership, Panel, User
@@ -100,7 +99,9 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Panel)
-class PanelAdmin(GuardedModelAdmin):
+class PanelAdmin(admin.ModelAdmin[Panel]):
+    """Panels as reference data. Who holds a role on one is the memberships' business."""
+
     list_display = ["name", "code", "trust", "active"]
     list_filter = ["active"]
     search_fields = ["name", "code", "trust"]

@@ -1,12 +1,16 @@
-"""Forms for panel membership and two-factor sign-in."""
+"""Forms for signing in (password, reset, second factor) and panel membership."""
 
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from cmr_portal.forms import GovukFormMixin, govuk_helper
-from panels.models import Membership
+from panels.models import Membership, User
 
 
 def role_field() -> forms.ChoiceField:
@@ -78,3 +82,63 @@ class TwoFactorCodeForm(GovukFormMixin, forms.Form):
 
     def clean_code(self) -> str:
         return "".join(str(self.cleaned_data["code"]).split())
+
+
+class SignInForm(GovukFormMixin, AuthenticationForm):
+    """Sign in with an email address. The error never says whether the account exists."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct email address and password.",
+        "inactive": "Enter a correct email address and password.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = "Email address"
+        username.error_messages["required"] = "Enter your email address"
+        username.widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}
+        )
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = govuk_helper("username", "password", button="Sign in")
+
+
+class ResetPasswordForm(GovukFormMixin, PasswordResetForm):
+    """Ask for a link to choose a password (sent by ``panels.tasks.send_password_reset``)."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Every active account with this address, including one invited but never signed in."""
+        return iter(User.objects.filter(email__iexact=email, is_active=True))
+
+    def send_links(self) -> None:
+        """Email the link to every account with the address (on the worker)."""
+        site = urlsplit(settings.SITE_URL)
+        PasswordResetForm.save(
+            self,
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+        self.helper = govuk_helper("email", button="Send the link")
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = ""
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.helper = govuk_helper("new_password1", "new_password2", button="Change password")

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
+
+from panels.access import holds, objects_for
 
 
 class Agency(models.Model):
@@ -161,6 +162,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        """Model-wide permissions (the admin site's) as Django decides them, superusers holding
+        all; about one record, only what the portal's services granted (``panels.access``)."""
+        if obj is None:
+            return super().has_perm(perm)
+        return holds(self, perm, obj)
+
     def has_sbni_role(self, *roles: SbniRole) -> bool:
         """Whether the user holds any of these SBNI-wide roles: read with the user for a request
         (``for_requests``), otherwise in one query, then kept."""
@@ -173,12 +181,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class PanelQuerySet(models.QuerySet["Panel"]):
-    def visible_to(self, user: AbstractBaseUser, perm: str = "view_panel_cases") -> "PanelQuerySet":
+    def visible_to(self, user: "User", perm: str = "view_panel_cases") -> "PanelQuerySet":
         """The panels on which the user holds ``perm`` through a membership."""
-        panels = get_objects_for_user(
-            user, f"panels.{perm}", klass=self, accept_global_perms=False, with_superuser=False
-        )
-        return self.filter(pk__in=panels.values("pk"))
+        return self.filter(pk__in=objects_for(user, f"panels.{perm}", self.model).values("pk"))
 
 
 class Panel(models.Model):

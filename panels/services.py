@@ -1,24 +1,15 @@
 """Every change to panels, memberships and their permissions, each with its audit event."""
 
-import logging
-import smtplib
+from functools import partial
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from guardian.shortcuts import assign_perm, remove_perm
-from guardian.utils import evict_obj_perms_cache
 
 from cmr_portal.audit.services import record
+from cmr_portal.notifications.services import queue_task
+from panels.access import grant, revoke
 from panels.models import Membership, Panel, User
-
-logger = logging.getLogger(__name__)
+from panels.tasks import send_invitation
 
 PANEL_PERMISSIONS = ("view_panel_cases", "log_referral", "manage_panel")
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -35,10 +26,9 @@ class MembershipError(Exception):
 def _set_panel_permissions(user: User, panel: Panel, granted: tuple[str, ...]) -> None:
     for perm in PANEL_PERMISSIONS:
         if perm in granted:
-            assign_perm(f"panels.{perm}", user, panel)
+            grant(user, f"panels.{perm}", panel)
         else:
-            remove_perm(f"panels.{perm}", user, panel)
-    evict_obj_perms_cache(user)
+            revoke(user, f"panels.{perm}", panel)
 
 
 @transaction.atomic
@@ -123,34 +113,6 @@ def remove_member(
     membership.delete()
 
 
-def _send_invitation(user_pk: int, panel_pk: int, set_password: bool) -> None:
-    """Email the invitation: the panel's name and a link, nothing about any case."""
-    user = User.objects.get(pk=user_pk)
-    panel = Panel.objects.get(pk=panel_pk)
-    link = settings.SITE_URL + reverse("login")
-    if set_password:
-        link = settings.SITE_URL + reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    body = render_to_string(
-        "panels/invitation_email.txt",
-        {"user": user, "panel": panel, "link": link, "set_password": set_password},
-    )
-    try:
-        send_mail(
-            "You have been added to a panel on the Case Management Review portal",
-            body,
-            None,
-            [user.email],
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Could not email the invitation to user %s", user_pk)
-
-
 @transaction.atomic
 def invite_member(
     panel: Panel,
@@ -179,5 +141,5 @@ def invite_member(
             request=request,
         )
     membership = add_member(panel, user, role, by=by, request=request)
-    transaction.on_commit(lambda: _send_invitation(user.pk, panel.pk, set_password=created))
+    transaction.on_commit(partial(queue_task, send_invitation, user.pk, panel.pk, created))
     return membership

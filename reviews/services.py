@@ -14,12 +14,11 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
-from guardian.utils import evict_obj_perms_cache
 
 from cmr_portal.audit.services import record
 from cmr_portal.documents.services import store_upload
 from cmr_portal.notifications.services import notify
+from panels.access import grant, revoke
 from panels.models import SBNI_STAFF, Agency, SbniRole, User
 from referrals import consideration
 from referrals.consideration import DecisionValues
@@ -239,8 +238,7 @@ def appoint(
         raise ReviewError("The review has a lead reviewer. Remove them first.")
     member = ReviewMember.objects.create(review=review, user=user, role=role, appointed_by=by)
     for permission in ROLE_PERMISSIONS[ReviewMember.Role(role)]:
-        assign_perm(f"reviews.{permission}", user, review)
-    evict_obj_perms_cache(user)
+        grant(user, f"reviews.{permission}", review)
     _audit(
         "member_appointed",
         review,
@@ -260,8 +258,7 @@ def remove_member(member: ReviewMember, *, by: User, request: HttpRequest | None
         raise ReviewError("Only an SBNI officer can change the review team.")
     review = _locked(member.review)
     for permission in ROLE_PERMISSIONS[ReviewMember.Role(member.role)]:
-        remove_perm(f"reviews.{permission}", member.user, review)
-    evict_obj_perms_cache(member.user)
+        revoke(member.user, f"reviews.{permission}", review)
     _audit(
         "member_removed",
         review,

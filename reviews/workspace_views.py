@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from guardian.shortcuts import get_objects_for_user
 
 from cmr_portal.audit.services import record
 from cmr_portal.documents.models import Document
@@ -29,6 +28,7 @@ from cmr_portal.documents.services import attachment
 from cmr_portal.forms import posted
 from cmr_portal.pagination import forward_page
 from cmr_portal.pdf import pdf_response
+from panels.access import objects_for
 from panels.models import SBNI_STAFF, Panel, SbniRole, User
 from panels.views import signed_in_user
 from referrals.workflow import ReferralError
@@ -98,7 +98,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         reviews = Review.objects.all()
     else:
         # The ids first, so that the planner can use the indexes.
-        team = get_objects_for_user(user, "reviews.see_review", klass=Review)
+        team = objects_for(user, "reviews.see_review", Review)
         panels = Panel.objects.visible_to(user)
         reviews = Review.objects.filter(
             Q(pk__in=list(team.values_list("pk", flat=True)))

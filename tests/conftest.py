@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -74,6 +74,9 @@ class Personas:
     reviewer: User
     agency_contact: User
     admin: User
+    # Neither holds a role: each must see no case (issue 15, item 1).
+    superuser: User
+    all_permissions: User
 
     def membership(self, user: User) -> Membership:
         return Membership.objects.get(user=user)
@@ -110,6 +113,11 @@ def personas(db: None) -> Personas:
         reviewer=make_persona("reviewer"),
         agency_contact=make_persona("agency_contact", agency=Agency.objects.get(short_name="PSNI")),
         admin=with_role(make_persona("admin", is_staff=True), SbniRole.SYSTEM_ADMINISTRATOR),
+        superuser=make_persona("superuser", is_staff=True, is_superuser=True),
+        all_permissions=make_persona("all_permissions", is_staff=True),
+    )
+    people.all_permissions.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["panels", "referrals", "reviews"])
     )
     for person in vars(people).values():
         if isinstance(person, User):

@@ -25,6 +25,8 @@ ODT = office_zip(
     [("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<office/>")],
     stored_first=True,
 )
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML = b"<!doctype html><script>alert('x')</script>"
 
 

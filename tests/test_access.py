@@ -51,8 +51,13 @@ PERSONAS = [
     "reviewer",
     "agency_contact",
     "admin",
+    # A superuser with no role, and a staff user granted every model-wide permission of the
+    # panels, referrals and reviews apps in the admin: the admin site, and no case.
+    "superuser",
+    "all_permissions",
 ]
 SIGNED_IN = PERSONAS[1:]
+ADMINISTRATORS = ["admin", "superuser", "all_permissions"]
 
 Outcomes = dict[str, tuple[str, str]]  # persona -> (GET outcome, POST outcome)
 
@@ -240,7 +245,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "(unnamed) admin/login/": Expect(open_to_all(OK, OK), note="redirects to the sign-in page"),
     "admin:login": Expect(open_to_all(OK, OK), note="shadowed by the redirect above"),
     "admin:app_list": Expect(
-        only(["admin"], ADMIN, ADMIN), url=lambda people, draft: "/admin/panels/"
+        only(ADMINISTRATORS, ADMIN, ADMIN), url=lambda people, draft: "/admin/panels/"
     ),
     "(unnamed) admin/(?P<url>.*)$": Expect(
         signed_in(NOT_FOUND, NOT_FOUND), url=lambda people, draft: "/admin/no-such-page/"
@@ -480,7 +485,7 @@ EXPECTATIONS: dict[str, Expect] = {
 }
 
 # The admin site, for system administrators only; anyone else signed in finds nothing.
-ADMIN_SITE = Expect(only(["admin"], ADMIN, ADMIN))
+ADMIN_SITE = Expect(only(ADMINISTRATORS, ADMIN, ADMIN))
 
 PATTERNS = all_patterns()
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from cmr_portal.audit.models import AuditEvent
+from cmr_portal.client import client_address
 
 
 def record(
@@ -30,5 +31,5 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         summary=summary,
         changes=changes or {},
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=(client_address(request) or None) if request is not None else None,
     )

@@ -1,4 +1,12 @@
-"""Checking and storing uploads, and serving them back only as attachments."""
+"""Checking and storing uploads, and serving them back only as attachments.
+
+A file is what its bytes say it is, never what its name says: a download always carries the
+content type read from its bytes, and a name whose extension is that type's: a PDF uploaded as
+``report.html`` downloads as ``report.html.pdf``, so that it cannot become something else when
+opened. The original name is kept as it was typed.
+"""
+
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -9,7 +17,8 @@ from filetype import filetype
 
 from cmr_portal.documents.models import Document
 
-# The kinds of file the portal accepts, by what their content is, never by their name.
+# The kinds of file the portal accepts, by what their content is, never by their name: the
+# extension a download of each is given, and its name in messages.
 ACCEPTED = {
     "application/pdf": ("pdf", "PDF"),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx", "DOCX"),
@@ -20,6 +29,9 @@ ACCEPTED = {
 }
 _NAMES = [name for _, name in ACCEPTED.values()]
 ACCEPTED_NAMES = ", ".join(_NAMES[:-1]) + " or " + _NAMES[-1]
+# The extensions people's tools give each kind, beside the one a download is given.
+ALSO_CALLED = {"jpg": {"jpeg", "jpe"}}
+MAX_NAME_LENGTH = 200
 
 
 class DocumentRefused(Exception):
@@ -36,10 +48,19 @@ def megabytes(size: int) -> str:
 def check_upload(upload: UploadedFile) -> str:
     """The content type read from the file's bytes, or DocumentRefused saying what is wrong."""
     size = upload.size or 0
+    name = upload.name or ""
     if size == 0:
         raise DocumentRefused("The selected file is empty")
-    if len(upload.name or "") > 255:
-        raise DocumentRefused("The file's name must be 255 characters or fewer. Rename it")
+    # Django cuts longer names to 255 characters as it receives them: refuse those, whole.
+    if len(name) > MAX_NAME_LENGTH:
+        raise DocumentRefused(
+            f"The file's name must be {MAX_NAME_LENGTH} characters or fewer. It has "
+            f"{len(name):,}{' or more' if len(name) >= 255 else ''}: rename it and choose it again"
+        )
+    if "\ufffd" in name or any(ord(character) < 32 for character in name):
+        raise DocumentRefused(
+            "The file's name has characters that cannot be read. Rename it and choose it again"
+        )
     if size > settings.DOCUMENT_MAX_BYTES:
         raise DocumentRefused(
             f"The selected file must be smaller than {megabytes(settings.DOCUMENT_MAX_BYTES)}"
@@ -50,6 +71,17 @@ def check_upload(upload: UploadedFile) -> str:
     if kind is None or kind.mime not in ACCEPTED:
         raise DocumentRefused(f"The selected file must be a {ACCEPTED_NAMES} file")
     return str(kind.mime)
+
+
+def download_name(document: Document) -> str:
+    """The name a download carries: the original name with the extension of the type read from
+    the file's bytes, whatever the name said (``report.html`` holding a PDF goes out as
+    ``report.html.pdf``)."""
+    name = PurePath(document.original_name or "document")
+    said = name.suffix.lower().lstrip(".")
+    if said in {document.extension, *ALSO_CALLED.get(document.extension, set())}:
+        return name.name
+    return f"{name.name}.{document.extension}"
 
 
 def store_upload(upload: UploadedFile, *, by: AbstractBaseUser) -> Document:
@@ -82,10 +114,11 @@ def store_generated(pdf: bytes, *, name: str, by: AbstractBaseUser) -> Document:
 
 
 def attachment(document: Document) -> FileResponse:
-    """The file as a download, never shown in the browser, with its original name."""
+    """The file as a download, never shown in the browser, with its original name made to
+    agree with its content type (``download_name``)."""
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document),
         content_type=document.content_type,
     )

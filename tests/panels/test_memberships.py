@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cmr_portal.audit.models import AuditEvent
 from panels import services
 from panels.models import Membership, Panel, User
-from tests.conftest import Personas, sign_in
+from tests.conftest import Personas, sign_in, wait_for_emails
 from tests.factories import UserFactory
 
 ALL = {"view_panel_cases", "log_referral", "manage_panel"}
@@ -85,16 +85,17 @@ def test_visible_to_filters_through_the_panels_a_user_holds(personas: Personas) 
     assert not Panel.objects.visible_to(personas.admin).exists()
 
 
-def test_a_chair_invites_someone_new_by_email(
-    client: Client, personas: Personas, django_capture_on_commit_callbacks: object
-) -> None:
+# The invitation leaves from a worker, after the answer: the worker must see the committed account.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("worker")
+def test_a_chair_invites_someone_new_by_email(client: Client, personas: Personas) -> None:
     sign_in(client, personas.belfast_chair)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        response = client.post(
-            "/panels/BEL/members/invite/",
-            {"email": "New.Person@Test.Example.org", "full_name": "New Person", "role": "member"},
-        )
+    response = client.post(
+        "/panels/BEL/members/invite/",
+        {"email": "New.Person@Test.Example.org", "full_name": "New Person", "role": "member"},
+    )
     assert response.status_code == 302
+    wait_for_emails(1)
     newcomer = User.objects.get(email="new.person@test.example.org")
     assert not newcomer.has_usable_password()
     assert panel_perms(newcomer, personas.belfast) == {"view_panel_cases", "log_referral"}

@@ -144,3 +144,56 @@ def test_documents_are_removed_only_from_a_draft(
     services.submit_referral(draft, by=personas.belfast_member)
     member.post(f"/referrals/{draft.uuid}/documents/{second.uuid}/remove/")
     assert list(draft.documents.all()) == [second]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "downloaded_as", "content_type"),
+    [
+        # A PDF followed by a page with a script, named to be opened in a browser.
+        (
+            "report.html",
+            files.PDF + b"<html><script>alert('fictional')</script></html>",
+            "report.html.pdf",
+            "application/pdf",
+        ),
+        ("misnamed.exe", files.PDF, "misnamed.exe.pdf", "application/pdf"),
+        ("scan", files.PDF, "scan.pdf", "application/pdf"),
+        ("NOTES.PDF", files.PDF, "NOTES.PDF", "application/pdf"),
+        ("photo.jpg", files.PNG, "photo.jpg.png", "image/png"),
+        ("photo.JPEG", files.JPEG, "photo.JPEG", "image/jpeg"),
+        ("report.pdf", files.DOCX, "report.pdf.docx", files.DOCX_TYPE),
+        ("chronology.svg", files.XLSX, "chronology.svg.xlsx", files.XLSX_TYPE),
+    ],
+)
+def test_a_download_is_named_as_what_its_bytes_are(
+    member: Client,
+    draft: Referral,
+    name: str,
+    content: bytes,
+    downloaded_as: str,
+    content_type: str,
+) -> None:
+    assert post_file(member, draft, name, content) == ""
+    attached = draft.documents.get()
+    assert attached.document.original_name == name
+    response = member.get(f"/referrals/{draft.uuid}/documents/{attached.uuid}/")
+    assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
+    assert response["Content-Type"] == content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("a" * 300 + ".pdf", "The file's name must be 200 characters or fewer. It has 255 or more"),
+        ("b" * 197 + ".pdf", "The file's name must be 200 characters or fewer. It has 201"),
+        ("caf\ufffd.pdf", "The file's name has characters that cannot be read"),
+    ],
+)
+def test_a_name_that_cannot_be_kept_whole_is_refused(
+    member: Client, draft: Referral, name: str, message: str
+) -> None:
+    page = post_file(member, draft, name, files.PDF)
+    assert message in page
+    assert 'value="Typed description"' in page
+    assert not Document.objects.exists()

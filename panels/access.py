@@ -1,0 +1,75 @@
+"""Who may act on a case: the one place the portal reads object permissions.
+
+A panel's members hold django-guardian permissions on the ``Panel``, a review's team on the
+``Review``, granted and revoked only by the membership and review-team services, always to one
+user on one record. Every decision about a case reads those grants through the two functions here,
+which consult neither ``is_superuser`` nor a permission granted model-wide in the admin: a
+superuser, or someone granted ``reviews.see_review`` for every review, sees no case by it.
+Superusers may use the admin site, nothing more (issue 15, item 1).
+
+``User.has_perm(perm, obj)`` answers through ``holds``. Guardian's own shortcuts, which let
+superusers and model-wide grants through by default, are imported nowhere else (ruff's banned-api
+rule says so), and grants are written only through ``grant`` and ``revoke``.
+"""
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+if TYPE_CHECKING:
+    from panels.models import User
+
+M = TypeVar("M", bound=Model)
+# (content type id, object primary key as text, permission codename)
+Grant = tuple[int, str, str]
+
+
+def grants(user: "User") -> frozenset[Grant]:
+    """Every object permission granted to ``user``, read in one query and then kept on the user
+    object for the request."""
+    cached: frozenset[Grant] | None = getattr(user, "_portal_grants", None)
+    if cached is None:
+        rows = (
+            UserObjectPermission.objects.filter(user=user).values_list(
+                "content_type_id", "object_pk", "permission__codename"
+            )
+            if user.pk is not None
+            else []
+        )
+        cached = frozenset(rows)
+        user._portal_grants = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def grant(user: "User", perm: str, obj: Model) -> None:
+    """Grant ``perm`` on ``obj`` to ``user`` (for the membership and review-team services)."""
+    assign_perm(perm, user, obj)
+    user.__dict__.pop("_portal_grants", None)
+
+
+def revoke(user: "User", perm: str, obj: Model) -> None:
+    """Take ``perm`` on ``obj`` away from ``user``; nothing if they do not hold it."""
+    remove_perm(perm, user, obj)
+    user.__dict__.pop("_portal_grants", None)
+
+
+def holds(user: "User", perm: str, obj: Model) -> bool:
+    """Whether ``user`` holds ``perm`` (``"reviews.see_review"`` or ``"see_review"``) on ``obj``
+    through a grant of the portal's services."""
+    codename = perm.rsplit(".", 1)[-1]
+    content_type = ContentType.objects.get_for_model(obj)
+    return user.is_active and (content_type.pk, str(obj.pk), codename) in grants(user)
+
+
+def objects_for(user: "User", perm: str, model: type[M]) -> QuerySet[M]:
+    """The records of ``model`` on which ``user`` holds ``perm`` through a grant: never all of
+    them for a superuser, never by a model-wide permission."""
+    if not user.is_active:
+        return model._default_manager.none()
+    found: QuerySet[M] = get_objects_for_user(
+        user, perm, klass=model, with_superuser=False, accept_global_perms=False
+    )
+    return found
