@@ -80,7 +80,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cmr_portal.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
-    "cmr_portal.middleware.RequestCleaningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "panels.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After the person is known, so that its 400 page is the portal's own, with the menu.
+    "cmr_portal.middleware.RequestCleaningMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "panels.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

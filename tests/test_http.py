@@ -139,11 +139,12 @@ def test_control_characters_are_taken_out_of_what_is_sent(personas: Personas) ->
         (b"q=caf%E9", "application/x-www-form-urlencoded", "not UTF-8 text"),
         (b"q=caf\xe9", "application/x-www-form-urlencoded", "not UTF-8 text"),
         (b"q=fictional", "application/x-www-form-urlencoded; charset=latin-1", "UTF-8"),
-        (b"q=fictional", "application/x-www-form-urlencoded; charset=no-such-set", "UTF-8"),
+        # (The test client encodes a text body in the character set named.)
+        ("q=fictional", "application/x-www-form-urlencoded; charset=utf-16", "UTF-8"),
     ],
 )
 def test_a_form_that_is_not_utf8_is_refused_with_a_400_page(
-    personas: Personas, body: bytes, content_type: str, reason: str
+    personas: Personas, body: bytes | str, content_type: str, reason: str
 ) -> None:
     client = sign_in(Client(), personas.belfast_member)
     response = client.post("/referrals/start/", body, content_type=content_type)

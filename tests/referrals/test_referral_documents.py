@@ -1,5 +1,6 @@
 """Documents on a referral: type from content, size limit, private storage, audited downloads."""
 
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -194,6 +195,6 @@ def test_a_name_that_cannot_be_kept_whole_is_refused(
     member: Client, draft: Referral, name: str, message: str
 ) -> None:
     page = post_file(member, draft, name, files.PDF)
-    assert message in page
+    assert escape(message) in page
     assert 'value="Typed description"' in page
     assert not Document.objects.exists()
