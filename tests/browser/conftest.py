@@ -44,21 +44,37 @@ def plain_static_files(settings: Settings) -> None:
     }
 
 
+def watch_policy(page: Page, refused: list[str]) -> None:
+    """Add to ``refused`` what Chromium says the Content-Security-Policy refused on ``page``."""
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
-    """Pages in browser contexts of their own (one person each), closed after the test."""
+    """Pages in browser contexts of their own (one person each), closed after the test. Every
+    page is watched for what the Content-Security-Policy refused: the test fails on any."""
     contexts: list[BrowserContext] = []
+    refused: list[str] = []
 
     def open_one() -> Page:
         context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
         contexts.append(context)
         opened = context.new_page()
         opened.set_default_timeout(15_000)
+        watch_policy(opened, refused)
         return opened
 
     yield open_one
     for context in contexts:
         context.close()
+    assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture
