@@ -48,6 +48,11 @@ def render(text: str, *, links: bool = True) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
 
 
+# The page that sent a save (portal.mjs): a random id of letters and digits, and its edits counted.
+PAGE_ID_LENGTH = 32
+MAX_EDIT = 2**31 - 1  # FindingSection.saved_edit is a PostgreSQL integer
+
+
 @transaction.atomic
 def save_section(
     section: FindingSection,
@@ -56,19 +61,38 @@ def save_section(
     base_version: int,
     by: User,
     new_entry: bool = False,
+    page: str = "",
+    edit: int = 0,
     request: HttpRequest | None = None,
 ) -> FindingSection:
-    """Save a section's text, if it is still at ``base_version``; else ``DraftConflict``.
+    """Save a section's text written from ``base_version``, unless someone else saved it since:
+    then ``DraftConflict``, and nothing is saved.
 
-    Every save moves the section's version on, so a stale save is always caught; saves by one
-    person a few minutes apart share one entry of the history unless ``new_entry``.
+    The server decides, because a browser's requests arrive in any order (an autosave still on
+    its way when Save is clicked, a text put back after signing in again):
+
+    - a text identical to the current one is a success, whatever its base;
+    - a base older than the current version conflicts only if someone other than ``by`` saved
+      one of the versions since it; a writer's own saves never conflict with each other;
+    - ``page`` and ``edit`` (a random id of one load of the page in one tab, at most 32
+      characters, and that page's count of edits, rising) let an earlier edit that arrives after
+      a later one from the same page be recognised: it is not saved, so the later text stays.
+      Without them (no script), the last save to arrive wins among one writer's saves.
+
+    Every save moves the section's version on; saves by one person a few minutes apart share one
+    entry of the history unless ``new_entry``. Raises ``ReviewError`` when ``by`` may not draft.
     """
     section = FindingSection.objects.select_for_update().select_related("review").get(pk=section.pk)
     if not can_draft(by, section.review):
         raise ReviewError("Only the review team can draft the findings, while it is drafted.")
-    if base_version != section.version:
-        raise DraftConflict(section, text, base_version)
     if text == section.text:
+        return section
+    mine = section.updated_by_id == by.pk
+    if base_version != section.version and not (
+        mine and section.run_from <= base_version < section.version
+    ):
+        raise DraftConflict(section, text, base_version)
+    if mine and page and page == section.saved_page and edit <= section.saved_edit:
         return section
     now = timezone.now()
     last = section.versions.first()
@@ -88,9 +112,22 @@ def save_section(
             author=by,
             saved_at=now,
         )
+    if not mine:
+        section.run_from = section.version
     section.text, section.version = text, section.version + 1
     section.updated_by, section.updated_at = by, now
-    section.save(update_fields=["text", "version", "updated_by", "updated_at"])
+    section.saved_page, section.saved_edit = page, edit
+    section.save(
+        update_fields=[
+            "text",
+            "version",
+            "updated_by",
+            "updated_at",
+            "run_from",
+            "saved_page",
+            "saved_edit",
+        ]
+    )
     record(
         "review.findings_saved",
         actor=by,

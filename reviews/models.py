@@ -236,6 +236,12 @@ class FindingSection(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(null=True, blank=True)
+    # What lets reviews.drafting.save_section tell a writer's own saves from someone else's:
+    # every version after ``run_from`` was saved by ``updated_by``, and the current text came
+    # from ``saved_page`` (one load of the section in one browser tab) at its edit ``saved_edit``.
+    run_from = models.PositiveIntegerField(default=0)
+    saved_page = models.CharField(max_length=32, blank=True)
+    saved_edit = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]

@@ -706,6 +706,22 @@ def base_version(request: HttpRequest) -> int:
         return -1
 
 
+def sent_from(request: HttpRequest) -> tuple[str, int]:
+    """The page that sent a save and its count of edits (portal.mjs), or ("", 0) for a form
+    posted without them (no script) or with values no page of ours sends."""
+    page, edit = request.POST.get("page", ""), request.POST.get("edit", "")
+    if not (
+        0 < len(page) <= drafting.PAGE_ID_LENGTH
+        and page.isascii()
+        and page.isalnum()
+        and edit.isascii()
+        and edit.isdigit()
+        and 0 < int(edit) <= drafting.MAX_EDIT
+    ):
+        return "", 0
+    return page, int(edit)
+
+
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
     section = get_section_for(request, review_uuid, key, to_draft=request.method == "POST")
@@ -713,6 +729,7 @@ def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
         viewed(request, section.review, f"the findings on '{section.get_key_display()}'")
         return section_page(request, section, text=section.text)
     text = request.POST.get("text", "")
+    page, edit = sent_from(request)
     try:
         drafting.save_section(
             section,
@@ -720,6 +737,8 @@ def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
             base_version=base_version(request),
             by=signed_in_user(request),
             new_entry="overwrite" in request.POST,
+            page=page,
+            edit=edit,
             request=request,
         )
     except drafting.DraftConflict as conflict:
@@ -734,12 +753,15 @@ def section(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
 def autosave(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
     """Saves as the writer types (htmx). Answers with the status line, or the conflict."""
     section = get_section_for(request, review_uuid, key, to_draft=True)
+    page, edit = sent_from(request)
     try:
         saved = drafting.save_section(
             section,
             text=request.POST.get("text", ""),
             base_version=base_version(request),
             by=signed_in_user(request),
+            page=page,
+            edit=edit,
             request=request,
         )
     except drafting.DraftConflict as conflict:

@@ -1,14 +1,17 @@
 """Journey C, the review, in Chromium: the lead reviewer agrees the terms of reference and asks
 for an agency report, which the agency contact uploads; adds chronology entries; drafts findings
 saved as they type (a reload shows the text); a second reviewer in another browser edits the same
-section and sees the conflict without losing text; adds a recommendation with an action; exports
+section and sees the conflict without losing text, and is asked before closing it; the lead
+clicks Save while an autosave is on its way, and puts their text back after signing in again,
+without a conflict with themself; adds a recommendation with an action; exports
 the overview report, rendered by a real Celery worker, and downloads the PDF."""
 
 import datetime
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from django.conf import settings
+from playwright.sync_api import APIResponse, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests import files
@@ -101,6 +104,47 @@ def test_a_review_is_run_in_the_browser(
     )
     axe.check(second)
     shoot(second, "findings-conflict")
+    # Closing the tab while the conflict is unresolved asks first (its kept text would go).
+    with second.expect_event("dialog") as asked:
+        second.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
+
+    # Save clicked while an autosave is on its way: the server has saved the autosave, the page
+    # has not heard back. Neither the same text nor a little more is a conflict with oneself.
+    held: list[APIResponse] = []
+    lead.route("**/autosave/", lambda route: held.append(route.fetch()))
+    lead.fill("#section-text", "The lead's words, changed again (fictional).")
+    for _ in range(150):
+        if held:
+            break
+        lead.wait_for_timeout(100)
+    assert held, "the autosave was not sent"
+    lead.unroute_all(behavior="ignoreErrors")
+    lead.fill("#section-text", "The lead's words, changed again and saved (fictional).")
+    lead.get_by_role("button", name="Save", exact=True).click()
+    expect(lead.locator("main")).to_contain_text("The section is saved.")
+    expect(lead.locator("main")).not_to_contain_text("Someone else saved")
+    expect(lead.locator("#section-text")).to_have_value(
+        "The lead's words, changed again and saved (fictional)."
+    )
+
+    # Signed out while writing: after signing in again, the text kept in the tab is put back on
+    # the version of the writer's own last autosave, and saves without a conflict.
+    lead.fill("#section-text", "Written before the break (fictional).")
+    expect(lead.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    lead.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    lead.fill("#section-text", "Written before the break, and kept (fictional).")
+    expect(lead.locator("#save-status")).to_contain_text("signed out", timeout=10_000)
+    sign_in(lead, base, personas.lead_reviewer)
+    lead.goto(section)
+    lead.get_by_role("button", name="Put my text back").click()
+    expect(lead.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    expect(lead.locator("#save-status")).not_to_contain_text("Someone else saved")
+    lead.reload()
+    expect(lead.locator("#section-text")).to_have_value(
+        "Written before the break, and kept (fictional)."
+    )
 
     lead.goto(f"{workspace}recommendations/")
     axe.check(lead)

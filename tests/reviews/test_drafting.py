@@ -1,15 +1,17 @@
 """Findings drafted online: autosave, two writers on one section, versions, restore, Markdown."""
 
 import re
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
 
 from cmr_portal.audit.models import AuditEvent
+from panels.models import User
 from reviews import drafting
 from reviews.models import FindingSection, FindingVersion, Review
 from reviews.services import ReviewError
-from tests.conftest import Personas, sign_in
+from tests.conftest import Personas, at_once, sign_in
 from tests.reviews import flow
 
 
@@ -131,3 +133,160 @@ def test_comments_are_for_the_team(personas: Personas, review: Review) -> None:
     assert "Check the dates (fictional)." in page
     officer = sign_in(Client(), personas.sbni_officer)
     assert officer.post(section_url(review, "comments/"), {"text": "x"}).status_code == 404
+
+
+# A writer's own saves never conflict with each other, in whatever order the browser sends them
+# (issue 15, item 7); only another person's save is a conflict.
+
+
+def saving(
+    section: FindingSection, text: str, base: int, by: User, *, page: str = "", edit: int = 0
+) -> FindingSection:
+    return drafting.save_section(section, text=text, base_version=base, by=by, page=page, edit=edit)
+
+
+def current(section: FindingSection) -> tuple[str, int]:
+    section.refresh_from_db()
+    return section.text, section.version
+
+
+def test_two_autosaves_out_of_order_keep_the_later_text(personas: Personas, review: Review) -> None:
+    section = review.sections.get(key="prevention")
+    lead = personas.lead_reviewer
+    # Both sent from version 0 by one page; the later edit arrives first.
+    saving(section, "Words typed later (fictional).", 0, lead, page="a1", edit=2)
+    late = saving(section, "Words typed", 0, lead, page="a1", edit=1)
+    assert current(section) == ("Words typed later (fictional).", 1)
+    assert late.version == 1  # the answer tells the tab the latest version
+    # From another page of the writer's, or without a script, the last to arrive wins.
+    saving(section, "From another tab (fictional).", 0, lead, page="b2", edit=1)
+    saving(section, "Without a script (fictional).", 1, lead)
+    assert current(section) == ("Without a script (fictional).", 3)
+
+
+def test_save_while_an_autosave_is_on_its_way(personas: Personas, review: Review) -> None:
+    section = review.sections.get(key="prevention")
+    lead = personas.lead_reviewer
+    saving(section, "First (fictional).", 0, lead, page="a1", edit=1)
+    # The autosave of edit 2 arrives, then Save with edit 3, both from version 1.
+    saving(section, "First, more (fictional).", 1, lead, page="a1", edit=2)
+    saving(section, "First, more and more (fictional).", 1, lead, page="a1", edit=3)
+    assert current(section) == ("First, more and more (fictional).", 3)
+    # Save first, the autosave after it: the autosave's older text is not saved over Save's.
+    saving(section, "Saved by clicking Save (fictional).", 3, lead, page="c3", edit=5)
+    saving(section, "Saved by clicking", 3, lead, page="c3", edit=4)
+    assert current(section) == ("Saved by clicking Save (fictional).", 4)
+    assert not AuditEvent.objects.filter(changes__version=5).exists()
+
+
+def test_the_same_text_saved_again_is_a_success(personas: Personas, review: Review) -> None:
+    section = review.sections.get(key="prevention")
+    saving(section, "Agreed words (fictional).", 0, personas.lead_reviewer)
+    saving(section, "Agreed words (fictional).", 0, personas.lead_reviewer)
+    # Even another person's identical text, from before the save, is no conflict.
+    saved = saving(section, "Agreed words (fictional).", 0, personas.reviewer)
+    assert (saved.version, saved.updated_by) == (1, personas.lead_reviewer)
+    assert AuditEvent.objects.filter(action="review.findings_saved").count() == 1
+
+
+def test_text_put_back_after_signing_in_again_saves(personas: Personas, review: Review) -> None:
+    section = review.sections.get(key="prevention")
+    lead = personas.lead_reviewer
+    saving(section, "Before the break (fictional).", 0, lead, page="a1", edit=1)
+    saving(section, "Before the break, more (fictional).", 1, lead, page="a1", edit=2)
+    # Signed out; the tab kept its text with version 1. After signing in again the page is a new
+    # one at version 2, and the kept text is put back on version 1.
+    saving(section, "Before the break, and kept (fictional).", 1, lead, page="d4", edit=1)
+    assert current(section) == ("Before the break, and kept (fictional).", 3)
+    # Restoring from the history on an older version of the writer's own is no conflict either.
+    drafting.save_section(
+        section, text="A new entry (fictional).", base_version=3, by=lead, new_entry=True
+    )
+    drafting.restore(section.versions.get(number=1), base_version=2, by=lead)
+    assert current(section) == ("Before the break, and kept (fictional).", 5)
+
+
+def test_another_persons_save_in_between_is_a_conflict(personas: Personas, review: Review) -> None:
+    section = review.sections.get(key="prevention")
+    lead, other = personas.lead_reviewer, personas.reviewer
+    saving(section, "The lead's (fictional).", 0, lead, page="a1", edit=1)
+    saving(section, "The reviewer's (fictional).", 1, other)
+    saving(section, "The reviewer's, more (fictional).", 1, other)  # their own: no conflict
+    for base in (0, 1, 2):
+        with pytest.raises(drafting.DraftConflict) as conflict:
+            saving(section, "The lead's, more (fictional).", base, lead, page="a1", edit=2)
+        assert conflict.value.section.updated_by == other
+        assert conflict.value.yours_version == base
+    # The lead chooses their text; the reviewer's saves from before it now conflict, and the
+    # lead's own from before the reviewer's still do.
+    saving(section, "The lead's, chosen (fictional).", 3, lead)
+    with pytest.raises(drafting.DraftConflict):
+        saving(section, "The reviewer's, late (fictional).", 2, other)
+    with pytest.raises(drafting.DraftConflict):
+        saving(section, "The lead's, late (fictional).", 1, lead, page="a1", edit=3)
+    saving(section, "The lead's, again (fictional).", 3, lead)
+    assert current(section) == ("The lead's, again (fictional).", 5)
+
+
+def test_save_clicked_while_an_autosave_is_on_its_way_is_saved(
+    personas: Personas, review: Review
+) -> None:
+    lead = sign_in(Client(), personas.lead_reviewer)
+    sent = {"base_version": 0, "page": "f00d", "edit": 1}
+    lead.post(section_url(review, "autosave/"), {**sent, "text": "Typed (fictional)."})
+    # The Save button posts the same text from the same version, and then a little more.
+    for edit, text in ((1, "Typed (fictional)."), (2, "Typed, more (fictional).")):
+        response = lead.post(section_url(review), {**sent, "edit": edit, "text": text}, follow=True)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "The section is saved." in body
+        assert "Someone else saved" not in body
+    page = lead.get(section_url(review)).content.decode()
+    assert "Typed, more (fictional).</textarea>" in page
+    assert 'id="base-version" value="2"' in page
+
+
+@pytest.mark.parametrize(
+    ("page", "edit"),
+    [
+        ("x" * 33, "1"),
+        ("not an id!", "1"),
+        ("a1", "-1"),
+        ("a1", "0"),
+        ("a1", "99999999999999999999999"),
+        ("a1", "\u0661"),  # an Arabic-Indic digit one
+        ("a1", ""),
+    ],
+)
+def test_what_no_page_sends_is_ignored(
+    personas: Personas, review: Review, page: str, edit: str
+) -> None:
+    lead = sign_in(Client(), personas.lead_reviewer)
+    posted = {"base_version": 0, "page": page, "edit": edit, "text": "Kept (fictional)."}
+    assert "Saved at" in lead.post(section_url(review, "autosave/"), posted).content.decode()
+    section = review.sections.get(key="prevention")
+    assert (section.text, section.saved_page, section.saved_edit) == ("Kept (fictional).", "", 0)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_saves_at_once_conflict_only_between_two_people(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    section = review.sections.get(key="prevention")
+    lead, other = personas.lead_reviewer, personas.reviewer
+
+    def by(person: User, text: str, edit: int = 0) -> Callable[[], FindingSection]:
+        return lambda: saving(section, text, 0, person, page="a1" if edit else "", edit=edit)
+
+    # One writer's autosave and Save at once, in either order: no conflict, the later edit kept.
+    outcomes = at_once(by(lead, "Typed (fictional).", 1), by(lead, "Typed, more (fictional).", 2))
+    assert all(isinstance(outcome, FindingSection) for outcome in outcomes), outcomes
+    assert current(section)[0] == "Typed, more (fictional)."
+    # Two people at once from the same version: one is saved, the other told of a conflict.
+    base = current(section)[1]
+    outcomes = at_once(
+        lambda: saving(section, "The lead's (fictional).", base, lead),
+        lambda: saving(section, "The reviewer's (fictional).", base, other),
+    )
+    conflicts = [outcome for outcome in outcomes if isinstance(outcome, drafting.DraftConflict)]
+    assert len(conflicts) == 1, outcomes
+    assert current(section)[0] in ("The lead's (fictional).", "The reviewer's (fictional).")
