@@ -17,7 +17,7 @@ from cmr_portal.documents.services import (
     check_upload,
     megabytes,
 )
-from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper
+from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_date
 from panels.models import Agency
 from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 from referrals.services import DATE_LABELS, REQUIRED_AT_SUBMISSION, date_problems
@@ -445,6 +445,27 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
         if due <= datetime.date.today():
             raise ValidationError("The date the answer is due must be in the future")
         return due
+
+
+class EventDateFilterForm(GovukFormMixin, forms.Form):
+    """The referral list's filter by the date of the event (a GET form; both dates optional)."""
+
+    event_from = GovukDateField(
+        "earliest date of the event", label="Event on or after", help_text="For example, 27 3 2025"
+    )
+    event_to = GovukDateField(
+        "latest date of the event", label="Event on or before", help_text="For example, 30 4 2025"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        began, ended = cleaned.get("event_from"), cleaned.get("event_to")
+        if began and ended and ended < began:
+            self.add_error(
+                "event_to",
+                f"The latest date of the event must be the same as or after {long_date(began)}",
+            )
+        return cleaned
 
 
 class MultipleFileInput(forms.FileInput):
