@@ -5,13 +5,12 @@ from typing import Any
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from cmr_portal.forms import GovukFormMixin, govuk_helper, long_text
+from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
 from panels.models import User
 from referrals.consideration import DecisionValues
-from referrals.forms import REGULATION_17_LIMBS, GovukDateField
+from referrals.forms import REGULATION_17_LIMBS
 from referrals.models import (
     Attendance,
     Decision,
@@ -55,7 +54,7 @@ class OutcomeMixin:
 
 
 class MeetingForm(GovukFormMixin, forms.Form):
-    date = GovukDateField("date of the meeting")
+    date = GovukDateField("date of the meeting", required=True, years_back=2, years_ahead=2)
     place = forms.CharField(
         label="Where (optional)",
         help_text="A room, or say that it is a video call.",
@@ -63,7 +62,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
         required=False,
         error_messages={"max_length": "Where must be 200 characters or fewer"},
     )
-    notice_given_on = GovukDateField("date notice of business was given")
+    notice_given_on = GovukDateField("date notice of business was given", years_back=2)
 
     def __init__(self, *args: Any, with_notice: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,12 +77,6 @@ class MeetingForm(GovukFormMixin, forms.Form):
         else:
             del self.fields["notice_given_on"]
         self.helper = govuk_helper(*items, button="Save the meeting")
-
-    def clean_date(self) -> datetime.date:
-        date: datetime.date | None = self.cleaned_data["date"]
-        if date is None:
-            raise ValidationError("Enter the date of the meeting")
-        return date
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -5,7 +5,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 from django.conf import settings
@@ -18,35 +17,10 @@ from cmr_portal.documents.services import (
     check_upload,
     megabytes,
 )
-from cmr_portal.forms import GovukFormMixin, govuk_helper
+from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_date
 from panels.models import Agency
 from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 from referrals.services import DATE_LABELS, REQUIRED_AT_SUBMISSION, date_problems
-
-
-class GovukDateField(DateInputField):  # type: ignore[misc]
-    """Day, month and year boxes, with messages that name the date and say what is wrong."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label=label[0].upper() + label[1:], required=False, **kwargs)
-        # Each box is needed once any is filled in; all three empty is an unanswered question.
-        self.require_all_fields = False
-        self.name = label
-        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
-            field.required = True
-            field.error_messages["incomplete"] = f"The {label} must include a {part}"
-            field.validators[0].message = f"The {label} must be a real date"
-
-    def compress(self, data_list: list[str]) -> datetime.date | None:
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(year) != 4:
-            raise ValidationError(f"The year of the {self.name} must include 4 numbers")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValidationError(f"The {self.name} must be a real date") from error
 
 
 def answer_field(label: str) -> forms.ChoiceField:
@@ -97,7 +71,7 @@ class SectionForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             # crispy-forms-gds's character count needs a hint to describe the box.
             field.help_text = field.help_text or f"Up to {field.max_length:,} characters."  # type: ignore[attr-defined]
             return Field.textarea(name, max_characters=field.max_length)  # type: ignore[attr-defined]
-        if isinstance(field, DateInputField):
+        if isinstance(field, GovukDateField):
             return Field(name)
         return name
 
@@ -453,7 +427,7 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
             "max_length": "The question must be 2000 characters or fewer",
         },
     )
-    due_date = GovukDateField("date the answer is due")
+    due_date = GovukDateField("date the answer is due", required=True, years_back=0, years_ahead=1)
 
     def __init__(self, *args: Any, suggested_due: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -467,12 +441,31 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
         )
 
     def clean_due_date(self) -> datetime.date:
-        due: datetime.date | None = self.cleaned_data["due_date"]
-        if due is None:
-            raise ValidationError("Enter the date the answer is due")
+        due: datetime.date = self.cleaned_data["due_date"]
         if due <= datetime.date.today():
             raise ValidationError("The date the answer is due must be in the future")
         return due
+
+
+class EventDateFilterForm(GovukFormMixin, forms.Form):
+    """The referral list's filter by the date of the event (a GET form; both dates optional)."""
+
+    event_from = GovukDateField(
+        "earliest date of the event", label="Event on or after", help_text="For example, 27 3 2025"
+    )
+    event_to = GovukDateField(
+        "latest date of the event", label="Event on or before", help_text="For example, 30 4 2025"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        began, ended = cleaned.get("event_from"), cleaned.get("event_to")
+        if began and ended and ended < began:
+            self.add_error(
+                "event_to",
+                f"The latest date of the event must be the same as or after {long_date(began)}",
+            )
+        return cleaned
 
 
 class MultipleFileInput(forms.FileInput):

@@ -30,6 +30,7 @@ from referrals.forms import (
     AgencyInvolvementForm,
     AnswerForm,
     DocumentForm,
+    EventDateFilterForm,
     InformationRequestForm,
     SiblingForm,
     SubmitForm,
@@ -95,17 +96,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         referrals = referrals.filter(
             Q(reference__icontains=filters["q"]) | Q(child_initials__iexact=filters["q"])
         )
-    date_errors = []
-    for name, lookup, label in (
-        ("event_from", "event_date__gte", "from"),
-        ("event_to", "event_date__lte", "to"),
-    ):
-        text = filters[name] = request.GET.get(name, "").strip()
-        if text:
-            try:
-                referrals = referrals.filter(**{lookup: datetime.date.fromisoformat(text)})
-            except ValueError:
-                date_errors.append(f"The event date {label} must be a real date, like 2026-03-27")
+    # A date with an error filters nothing; the other filters still apply.
+    dates = EventDateFilterForm(request.GET)
+    dates.is_valid()
+    for name, lookup in (("event_from", "event_date__gte"), ("event_to", "event_date__lte")):
+        if day := dates.cleaned_data.get(name):
+            referrals = referrals.filter(**{lookup: day})
     sort = request.GET.get("sort", "newest")
     referrals = referrals.order_by(SORTS.get(sort, SORTS["newest"]), "-id")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -123,7 +119,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "event_types": Referral.EventType.choices,
             "indicators": Referral.Indicator.choices,
             "can_start": Panel.objects.visible_to(user, "log_referral").exists(),
-            "date_errors": date_errors,
+            "dates": dates,
         },
     )
 

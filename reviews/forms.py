@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from cmr_portal.documents.services import DocumentRefused, check_upload, megabytes
-from cmr_portal.forms import GovukFormMixin, govuk_helper, long_text
+from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
 from panels.models import Agency, User
-from referrals.forms import GovukDateField
 from reviews.models import (
     PUBLICATION_CHECKS,
     PURPOSES,
@@ -43,13 +42,6 @@ def check_files(form: forms.BaseForm, *names: str) -> None:
                 check_upload(upload)
             except DocumentRefused as refused:
                 form.add_error(name, str(refused))
-
-
-def required_date(form: forms.BaseForm, name: str, label: str) -> datetime.date:
-    value: datetime.date | None = form.cleaned_data[name]
-    if value is None:
-        raise ValidationError(f"Enter the {label}")
-    return value
 
 
 def agency_field(label: str = "Agency") -> forms.ModelChoiceField:  # type: ignore[type-arg]
@@ -84,8 +76,8 @@ class AppointForm(GovukFormMixin, forms.Form):
 
 
 class TermsForm(GovukFormMixin, forms.Form):
-    period_from = GovukDateField("start of the period in scope")
-    period_to = GovukDateField("end of the period in scope")
+    period_from = GovukDateField("start of the period in scope", required=True)
+    period_to = GovukDateField("end of the period in scope", required=True)
     lines_of_enquiry = long_text(
         "Key lines of enquiry", 5000, required="Enter the key lines of enquiry"
     )
@@ -101,7 +93,7 @@ class TermsForm(GovukFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the agencies in scope"},
     )
-    agreed_on = GovukDateField("date the terms were agreed")
+    agreed_on = GovukDateField("date the terms were agreed", years_back=5)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,12 +107,6 @@ class TermsForm(GovukFormMixin, forms.Form):
             Field("agreed_on"),
             button="Save a new version",
         )
-
-    def clean_period_from(self) -> datetime.date:
-        return required_date(self, "period_from", "start of the period in scope")
-
-    def clean_period_to(self) -> datetime.date:
-        return required_date(self, "period_to", "end of the period in scope")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -142,7 +128,7 @@ class AgencyReportForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Select the contact"},
     )
     asked = long_text("What the agency is asked for", 2000, required="Say what is asked for")
-    due_date = GovukDateField("date the report is due")
+    due_date = GovukDateField("date the report is due", required=True, years_back=0, years_ahead=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,7 +145,7 @@ class AgencyReportForm(GovukFormMixin, forms.Form):
         )
 
     def clean_due_date(self) -> datetime.date:
-        due = required_date(self, "due_date", "date the report is due")
+        due: datetime.date = self.cleaned_data["due_date"]
         if due <= datetime.date.today():
             raise ValidationError("The date the report is due must be in the future")
         return due
@@ -187,7 +173,7 @@ class SendReportForm(GovukFormMixin, forms.Form):
 
 
 class ChronologyEntryForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    date = GovukDateField("date of the event")
+    date = GovukDateField("date of the event", required=True)
     end_date = GovukDateField("end date, if the event lasted more than a day")
     agency = agency_field()
     event = long_text("What happened", 2000, required="Enter what happened")
@@ -215,9 +201,6 @@ class ChronologyEntryForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type
             Field.textarea("notes", max_characters=2000),
             button="Add the entry",
         )
-
-    def clean_date(self) -> datetime.date:
-        return required_date(self, "date", "date of the event")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -277,7 +260,7 @@ class RecommendationForm(GovukFormMixin, forms.Form):
 class ActionForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     agency = agency_field("Agency that owns the action")
     description = long_text("What the agency will do", 2000, required="Say what will be done")
-    due_date = GovukDateField("date the action is due")
+    due_date = GovukDateField("date the action is due", required=True, years_back=1, years_ahead=3)
     measure = long_text("Measure of success", 1000, required="Say how success will be measured")
 
     class Meta:
@@ -300,9 +283,6 @@ class ActionForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             Field.textarea("measure", max_characters=1000),
             button="Add the action",
         )
-
-    def clean_due_date(self) -> datetime.date:
-        return required_date(self, "due_date", "date the action is due")
 
 
 class ActionUpdateForm(GovukFormMixin, forms.Form):

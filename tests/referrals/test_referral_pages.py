@@ -300,17 +300,21 @@ def test_the_list_filters_by_the_date_of_the_event(member: Client, personas: Per
     early, late = start(member), start(member)
     services.update_referral(early, {"event_date": TODAY - 40 * DAY}, by=personas.belfast_member)
     services.update_referral(late, {"event_date": TODAY - 4 * DAY}, by=personas.belfast_member)
-    since = (TODAY - 10 * DAY).isoformat()
-    page = member.get(f"/referrals/?event_from={since}").text
+    since = TODAY - 10 * DAY
+    page = member.get("/referrals/", date_fields("event_from", since)).text
     assert late.reference in page
     assert early.reference not in page
-    page = member.get(f"/referrals/?event_to={since}").text
+    page = member.get("/referrals/", date_fields("event_to", since)).text
     assert early.reference in page
     assert late.reference not in page
-    wrong = member.get("/referrals/?event_from=2026-02-31")
+    wrong = member.get(
+        "/referrals/", {"event_from_0": "31", "event_from_1": "2", "event_from_2": "2026"}
+    )
     assert wrong.status_code == 200
-    assert "The event date from must be a real date" in wrong.text
-    assert 'value="2026-02-31"' in wrong.text
+    assert "The earliest date of the event must be a real date" in wrong.text
+    assert 'value="31"' in wrong.text
+    assert early.reference in wrong.text
+    assert late.reference in wrong.text
 
 
 def test_markup_typed_into_every_text_field_comes_back_as_text(member: Client) -> None:
