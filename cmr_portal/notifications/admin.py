@@ -55,7 +55,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Send the email again", permissions=["send_email_again"])
     def send_email_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        chosen = list(queryset.only("pk"))
+        chosen = list(queryset.select_related(None).only("pk"))
         again = services.send_email_again(chosen, by=request.user, request=request)
         self.message_user(request, f"Emails to be sent again: {again}.")
         if len(chosen) > again:
