@@ -21,6 +21,7 @@ class MailServer:
         self.received: list[str] = []
         self.refusing = False
         self.delay = 0.0
+        self.sessions = 0  # MAIL commands seen
         self.controller: Controller | None = None
 
     def start(self) -> None:
@@ -35,6 +36,7 @@ class MailServer:
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        self.sessions += 1
         await asyncio.sleep(self.delay)
         envelope.mail_from = address
         return "250 OK"
