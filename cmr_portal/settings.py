@@ -10,7 +10,6 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
-from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -253,15 +252,19 @@ REMINDER_DAYS_BEFORE = sorted(env.list("REMINDER_DAYS_BEFORE", cast=int, default
 REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=5)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=5)
 REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
-EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# An email is tried, 1, 2, 4... minutes apart and then hourly, for this long before it is left
+# for the administrators: the longest outage of the mail server or the broker that loses nothing.
+EMAIL_HORIZON_HOURS = env.float("EMAIL_HORIZON_HOURS", default=48)
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "cmr_portal.notifications.tasks.sweep",
         "schedule": REMINDER_SWEEP_MINUTES * 60,
     },
-    "daily-digest": {
-        "task": "cmr_portal.notifications.tasks.daily_digest",
-        "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=0),
+    # The emails due (first tries lost with the broker, and retries), and the day's digests
+    # from the digest hour on, until each has gone.
+    "email-sweep": {
+        "task": "cmr_portal.notifications.tasks.send_due_emails",
+        "schedule": 60,
     },
 }
 

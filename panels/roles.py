@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[SbniRole, list[str]] = {
         "auth.view_group",
         "audit.view_auditevent",
         "notifications.view_notification",
+        "notifications.send_email_again",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
         "otp_static.view_staticdevice",

@@ -150,6 +150,8 @@ def broker_to_stop(
 ) -> Iterator[RedisServer]:
     """Point the web side's publishing at a private Redis that the test may stop."""
     monkeypatch.setattr(celery_app.conf, "broker_write_url", private_redis.url)
+    # A producer pool made by an earlier test would still publish to the old URL.
+    celery_app._after_fork()  # type: ignore[attr-defined]
     yield private_redis
     monkeypatch.undo()
     # Celery keeps its producer pool, made with the URL of the time: let it make a new one.

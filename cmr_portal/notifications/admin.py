@@ -1,10 +1,11 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from cmr_portal.admin_site import ReadOnlyAdmin
+from cmr_portal.notifications import services
 from cmr_portal.notifications.models import Notification
 
 
@@ -13,9 +14,16 @@ class EmailFilter(admin.SimpleListFilter):
     parameter_name = "email"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("failing", "Failing"), ("waiting", "Not sent yet"), ("sent", "Sent")]
+        return [
+            ("gave-up", "Not sent: given up"),
+            ("failing", "Failing"),
+            ("waiting", "Not sent yet"),
+            ("sent", "Sent"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "gave-up":
+            return queryset.filter(emailed_at__isnull=True, email_gave_up_at__isnull=False)
         if self.value() == "failing":
             return queryset.filter(emailed_at__isnull=True).exclude(email_error="")
         if self.value() == "waiting":
@@ -27,7 +35,8 @@ class EmailFilter(admin.SimpleListFilter):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    """Read-only: administrators see which emails fail, how often, and why."""
+    """Read-only but for one action: administrators see which emails fail, how often and why,
+    and send again those given up after the horizon (or still failing)."""
 
     list_display = [
         "created_at",
@@ -35,8 +44,26 @@ class NotificationAdmin(ReadOnlyAdmin):
         "message",
         "emailed_at",
         "email_attempts",
+        "next_attempt_at",
+        "email_gave_up_at",
         "email_error",
     ]
     list_filter = [EmailFilter]
     search_fields = ["message", "recipient__email"]
     list_select_related = ["recipient"]
+    actions = ["send_email_again"]
+
+    @admin.action(description="Send the email again", permissions=["send_email_again"])
+    def send_email_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        chosen = list(queryset.select_related(None).only("pk"))
+        again = services.send_email_again(chosen, by=request.user, request=request)
+        self.message_user(request, f"Emails to be sent again: {again}.")
+        if len(chosen) > again:
+            self.message_user(
+                request,
+                f"Emails left alone because they were sent already: {len(chosen) - again}.",
+                messages.WARNING,
+            )
+
+    def has_send_email_again_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("notifications.send_email_again")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Notification(models.Model):
@@ -13,9 +14,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
-    # A failing email is retried with backoff; administrators see the attempts and the error.
+    # The email's delivery (see tasks.py): tried until it goes or the horizon passes, counted
+    # from ``email_since``; the beat sweep finds what is due through ``next_attempt_at``.
+    email_since = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_error = models.CharField(max_length=300, blank=True)
+    email_gave_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -26,7 +31,13 @@ class Notification(models.Model):
                 condition=models.Q(emailed_at__isnull=True),
                 name="notification_not_emailed",
             ),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(emailed_at__isnull=True, next_attempt_at__isnull=False),
+                name="notification_email_due",
+            ),
         ]
+        permissions = [("send_email_again", "Can send a notification's email again")]
 
     def __str__(self) -> str:
         return self.message

@@ -8,12 +8,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Value
+from django.db.models.functions import Greatest, Least
 from django.http import HttpRequest
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from cmr_portal.audit.services import record
 from cmr_portal.notifications.models import Notification
-from cmr_portal.notifications.tasks import email_notification
+from cmr_portal.notifications.tasks import QUEUED_FOR, RETRY_MOST, email_notification, horizon
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,15 @@ def notify(recipients: Iterable[AbstractBaseUser], *, message: str, url: str) ->
 
 def notify_each(rows: Iterable[tuple[Any, str, str]]) -> list[Notification]:
     """``notify`` for rows of (recipient's pk, message, url), each its own."""
+    now = timezone.now()
     notifications = Notification.objects.bulk_create(
-        Notification(recipient_id=recipient, message=message, url=url)
+        Notification(
+            recipient_id=recipient,
+            message=message,
+            url=url,
+            email_since=now,
+            next_attempt_at=now + QUEUED_FOR,  # queued at once; the sweep's if that is lost
+        )
         for recipient, message, url in rows
     )
     for notification in notifications:
@@ -39,7 +49,8 @@ def notify_each(rows: Iterable[tuple[Any, str, str]]) -> list[Notification]:
 
 
 def queue_email(notification_pk: int) -> None:
-    queue_task(email_notification, notification_pk)
+    """Queue a notification's first email (attempt 0)."""
+    queue_task(email_notification, notification_pk, 0)
 
 
 def queue_task(task: Any, *args: Any) -> None:
@@ -50,11 +61,88 @@ def queue_task(task: Any, *args: Any) -> None:
         logger.exception("The broker is down: %s%s is not queued yet", task.name, args)
 
 
+SWEEP_BATCH = 1000
+
+
+def queue_due_emails() -> int:
+    """Queue the emails whose next attempt is due, oldest first, at most ``SWEEP_BATCH``; the
+    number queued. Each is leased until queued again if its task is lost, for as long as it has
+    waited (5 minutes at least, an hour at most), so a worker that is down for hours does not
+    fill the broker with copies. Emails past the horizon are given up for the administrators.
+    """
+    now = timezone.now()
+    due = Notification.objects.filter(emailed_at__isnull=True, next_attempt_at__lte=now)
+    gave_up = due.filter(email_since__lt=now - horizon()).update(
+        next_attempt_at=None, email_gave_up_at=now
+    )
+    if gave_up:
+        logger.error("%s emails were not sent within the horizon: see the admin", gave_up)
+    with transaction.atomic():
+        rows = list(
+            due.filter(recipient__emails="immediate", recipient__is_active=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at")
+            .values_list("pk", "email_attempts")[:SWEEP_BATCH]
+        )
+        waited = ExpressionWrapper(Value(now) - F("email_since"), output_field=DurationField())
+        lease = Least(Greatest(waited, Value(QUEUED_FOR)), Value(RETRY_MOST))
+        Notification.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+            next_attempt_at=ExpressionWrapper(Value(now) + lease, output_field=DateTimeField())
+        )
+        for pk, attempts in rows:
+            transaction.on_commit(partial(queue_task, email_notification, pk, attempts))
+    return len(rows)
+
+
+@transaction.atomic
+def send_email_again(
+    notifications: Iterable[Notification], *, by: Any, request: HttpRequest | None = None
+) -> int:
+    """Try again, from now and for a new horizon, the emails of these notifications that have
+    not gone (given up, or still failing); an audit event each. The number to be sent again;
+    those emailed already are left alone."""
+    now = timezone.now()
+    unsent = list(
+        Notification.objects.select_for_update()
+        .filter(pk__in=[n.pk for n in notifications], emailed_at__isnull=True)
+        .order_by("pk")
+    )
+    for notification in unsent:
+        record(
+            "notification.email_sent_again",
+            actor=by,
+            target=notification,
+            summary=f"Sent again the email of notification {notification.pk}",
+            changes={
+                "email_attempts": [notification.email_attempts, 0],
+                "email_error": [notification.email_error, ""],
+                "email_gave_up_at": [
+                    notification.email_gave_up_at and notification.email_gave_up_at.isoformat(),
+                    None,
+                ],
+            },
+            request=request,
+        )
+        transaction.on_commit(partial(queue_email, notification.pk))
+    Notification.objects.filter(pk__in=[n.pk for n in unsent]).update(
+        email_since=now,
+        next_attempt_at=now + QUEUED_FOR,
+        email_attempts=0,
+        email_error="",
+        email_gave_up_at=None,
+    )
+    return len(unsent)
+
+
 @transaction.atomic
 def choose_emails(user: Any, choice: str, *, request: HttpRequest | None = None) -> None:
     """Record how a person wants to be emailed: each notification, or a daily digest."""
     before = user.emails
     get_user_model().objects.filter(pk=user.pk).update(emails=choice)
+    if choice == "immediate":  # what a digest would have taken is now each one's to send
+        Notification.objects.filter(
+            recipient=user, emailed_at__isnull=True, next_attempt_at__isnull=True
+        ).update(next_attempt_at=timezone.now())
     record(
         "user.emails_chosen",
         actor=user,

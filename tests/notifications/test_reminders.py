@@ -6,6 +6,7 @@ import io
 import json
 import time
 from smtplib import SMTPException
+from typing import Any
 
 import pytest
 import time_machine
@@ -155,10 +156,12 @@ def test_a_failing_digest_does_not_hold_up_the_others(
     )
     real = send_mail
 
-    def refuse_the_officer(subject: str, body: str, sender: None, to: list[str]) -> int:
+    def refuse_the_officer(
+        subject: str, body: str, sender: None, to: list[str], **kwargs: Any
+    ) -> int:
         if to == [personas.sbni_officer.email]:
             raise SMTPException("Recipient refused (fictional)")
-        return real(subject, body, sender, to)
+        return real(subject, body, sender, to, **kwargs)
 
     monkeypatch.setattr(tasks, "send_mail", refuse_the_officer)
     assert tasks.daily_digest() == 1
