@@ -44,6 +44,7 @@ from referrals.models import (
     Regulation17,
     Sibling,
 )
+from reviews.drafting import render
 from reviews.models import (
     PURPOSES,
     Action,
@@ -59,7 +60,6 @@ from reviews.models import (
     StageChange,
     TermsOfReference,
 )
-from reviews.drafting import render
 from reviews.services import ROLE_PERMISSIONS as REVIEW_PERMISSIONS
 
 EMAIL_DOMAIN = "scale-data.invalid"

@@ -217,18 +217,20 @@ def anonymise_html(html: str, pairs: Iterable[tuple[str, str]]) -> str:
 @dataclass(frozen=True)
 class Place:
     """Where an original name, or something close to it, is still in a text: ``found`` is the
-    text as printed, ``before`` and ``after`` some of its surroundings, ``where`` a page or a
-    metadata field when known."""
+    text as printed, ``word`` the whole word or words it is in, ``before`` and ``after`` some of
+    its surroundings, ``where`` a page or a metadata field when known."""
 
     original: str
     found: str
+    word: str
     before: str
     after: str
     where: str = ""
 
 
 def _squeeze(text: str) -> str:
-    return " ".join(text.split())
+    """Any run of spacing as one space, the ends kept."""
+    return re.sub(r"\s+", " ", text)
 
 
 def places(text: str, pairs: Iterable[tuple[str, str]], *, where: str = "") -> list[Place]:
@@ -272,10 +274,16 @@ def places(text: str, pairs: Iterable[tuple[str, str]], *, where: str = "") -> l
             ):
                 continue
             begin, stop = normalised.span(start, end)
+            word_begin, word_stop = begin, stop
+            while word_begin > 0 and not text[word_begin - 1].isspace():
+                word_begin -= 1
+            while word_stop < len(text) and not text[word_stop].isspace():
+                word_stop += 1
             found.append(
                 Place(
                     original=original,
                     found=text[begin:stop],
+                    word=text[word_begin:word_stop],
                     before=_squeeze(text[max(0, begin - CONTEXT) : begin]),
                     after=_squeeze(text[stop : stop + CONTEXT]),
                     where=where,

@@ -148,7 +148,7 @@ def pdf_places(review: Review, pdf: bytes) -> list[anonymise.Place]:
 def describe(places: list[anonymise.Place]) -> str:
     """The places found, in a sentence for the person making the document."""
     listed = "; ".join(
-        f"“{place.found}” ({place.where or 'text'}, for {place.original})" for place in places[:10]
+        f"“{place.word}” ({place.where or 'text'}, for {place.original})" for place in places[:10]
     )
     more = f" and {len(places) - 10} more" if len(places) > 10 else ""
     return f"An original name is still in the PDF: {listed}{more}. Change the text or the map."
