@@ -91,7 +91,8 @@ def test_no_original_name_reaches_the_publication_pdf(personas: Personas) -> Non
     assert "Child A Grandfather's house" in text  # a table's cells
     assert "Sibling 1 Grandfather rang the school" in text  # a chronology entry
     assert "Child A's schooling" in text  # a learning theme
-    metadata = pypdf.PdfReader(io.BytesIO(made)).metadata or {}
+    metadata = pypdf.PdfReader(io.BytesIO(made)).metadata
+    assert metadata is not None
     assert not any("tommy" in folded(str(value)) for value in metadata.values())
 
 

@@ -16,6 +16,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -32,7 +33,6 @@ def inputs(size: int) -> dict[str, str]:
     def repeat(unit: str) -> str:
         return (unit * (size // len(unit) + 1))[:size]
 
-    nesting = min(size // 4, 10_000)
     return {
         "opening brackets": repeat("["),
         "image openings": repeat("!["),
@@ -42,8 +42,8 @@ def inputs(size: int) -> dict[str, str]:
         "underscores": repeat("_a"),
         "backticks": repeat("`"),
         "backtick runs": repeat("`a``"),
-        "nested quotes": ">" * nesting + " Tommy",
-        "nested lists": "".join("  " * (n % 200) + "- Tommy\n" for n in range(size // 220)),
+        "nested quotes": ">" * max(1, size - 6) + " Tommy",
+        "nested lists": "".join("  " * (n % 200) + "- Tommy\n" for n in range(max(1, size // 220))),
         "angle brackets and ampersands": repeat("<&"),
         "a table": "| a | b |\n|---|---|\n" + repeat("| Tom**my** | O'Neill |\n"),
         "names everywhere": repeat("Sea\u0301n Tom\u00admy O\u2019Neill "),
@@ -72,14 +72,10 @@ class Command(BaseCommand):
             "inputs": {},
         }
         for name, text in inputs(options["size"]).items():
-            html, render_seconds = timed(lambda text=text: str(drafting.render(text)))
-            anonymised, anonymise_seconds = timed(
-                lambda html=html: anonymise.anonymise_html(html, PAIRS)
-            )
+            html, render_seconds = timed(partial(drafting.render, text))
+            anonymised, anonymise_seconds = timed(partial(anonymise.anonymise_html, html, PAIRS))
             found, check_seconds = timed(
-                lambda anonymised=anonymised: anonymise.places(
-                    anonymise.printed_text(anonymised), PAIRS
-                )
+                partial(anonymise.places, anonymise.printed_text(anonymised), PAIRS)
             )
             results["inputs"][name] = {
                 "characters": len(text),
