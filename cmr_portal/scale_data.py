@@ -44,6 +44,7 @@ from referrals.models import (
     Regulation17,
     Sibling,
 )
+from reviews.drafting import render
 from reviews.models import (
     PURPOSES,
     Action,
@@ -938,25 +939,35 @@ class Generator:
                 section_id += 1
         self.copier.copy(
             FindingSection,
-            "id review key text version updated_by updated_at",
+            "id review key text html version updated_by updated_at",
             (
-                (pk, review, key, text, 2, self.leads[review], self.moment(opened, 200))
+                (
+                    pk,
+                    review,
+                    key,
+                    text,
+                    render(text),
+                    2,
+                    self.leads[review],
+                    self.moment(opened, 200),
+                )
                 for pk, review, key, text, opened in texts
             ),
         )
         self.copier.copy(
             FindingVersion,
-            "section number text author saved_at",
+            "section number text html author saved_at",
             (
                 (
                     pk,
                     number,
-                    text if number == 2 else text[: len(text) // 2],
+                    version_text,
+                    render(version_text),
                     self.leads[review],
                     self.moment(opened, 100 * number),
                 )
                 for pk, review, _, text, opened in texts
-                for number in (1, 2)
+                for number, version_text in ((1, text[: len(text) // 2]), (2, text))
             ),
         )
         per_review = self.count(ACTIONS) / max(1, len(self.review_rows))

@@ -1,16 +1,17 @@
 """The review's documents as PDFs: the overview report, the executive summary and the action
 plan status report, from the records, through ``cmr_portal.pdf``."""
 
-import re
-from collections.abc import Callable
+import io
 from dataclasses import dataclass
 from typing import Any
 
+import pypdf
 from django.conf import settings
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cmr_portal.pdf import content_hash, html_to_pdf, render_html
-from reviews import drafting
+from reviews import anonymise, drafting
 from reviews.models import PURPOSES, PublicationSignOff, ReportExport, Review
 
 
@@ -42,31 +43,9 @@ KINDS = {
 }
 
 
-# Curly apostrophes and quotes, as word processors type them, read as straight ones.
-SPACES = r"\s+"
-STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def anonymiser(review: Review) -> Callable[[str], str]:
-    """Replace every original word of the review's pseudonym map: whole words (an underscore of
-    Markdown is not part of a word), any case, any spacing between its words, curly or straight
-    apostrophes, longest first (so that "Jane Doe" goes before "Jane")."""
-    pairs = sorted(
-        review.pseudonyms.values_list("original", "replacement"), key=lambda pair: -len(pair[0])
-    )
-    alternatives = []
-    for number, (original, _) in enumerate(pairs):
-        words = SPACES.join(re.escape(word) for word in original.translate(STRAIGHTEN).split())
-        alternatives.append(rf"(?P<p{number}>(?<![^\W_]){words}(?![^\W_]))")
-    pattern = re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
-    replacements = {f"p{number}": replacement for number, (_, replacement) in enumerate(pairs)}
-
-    def clean(text: str) -> str:
-        return pattern.sub(
-            lambda match: replacements[str(match.lastgroup)], text.translate(STRAIGHTEN)
-        )
-
-    return clean
+def pseudonyms(review: Review) -> list[tuple[str, str]]:
+    """The review's pseudonym map: (original, replacement)."""
+    return list(review.pseudonyms.values_list("original", "replacement"))
 
 
 def filename(kind: Kind, review: Review) -> str:
@@ -74,10 +53,6 @@ def filename(kind: Kind, review: Review) -> str:
     if kind.anonymised:
         return "case-management-review-publication.pdf"
     return f"{review.reference}-{kind.slug}.pdf"
-
-
-def first_paragraph(text: str) -> str:
-    return text.strip().split("\n\n", 1)[0]
 
 
 def context(review: Review, kind: Kind) -> dict[str, Any]:
@@ -91,33 +66,6 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
     entries = list(review.chronology.select_related("agency"))
     reports = list(review.agency_reports.select_related("agency"))
     today = timezone.localdate()
-    if kind.anonymised:
-        # Every text field through the pseudonym map; never saved, only shown.
-        clean = anonymiser(review)
-        agencies = [entry.agency for entry in entries]
-        for entry in entries:
-            entry.event, entry.source, entry.notes = (
-                clean(entry.event),
-                clean(entry.source),
-                clean(entry.notes),
-            )
-        for section in sections:
-            section.text = clean(section.text)
-        for item in recommendations:
-            item.text = clean(item.text)
-            for action in item.actions.all():
-                action.description, action.owner, action.measure = (
-                    clean(action.description),
-                    clean(action.owner),
-                    clean(action.measure),
-                )
-                agencies.append(action.agency)
-        if terms:
-            terms.lines_of_enquiry = clean(terms.lines_of_enquiry)
-        # An agency can be a school or a club that names a place: its names go through too.
-        agencies += [report.agency for report in reports]
-        for agency in agencies:
-            agency.name, agency.short_name = clean(agency.name), clean(agency.short_name)
     return {
         **({"protective_marking": settings.PUBLICATION_MARKING} if kind.anonymised else {}),
         "publication": kind.anonymised,
@@ -140,12 +88,15 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
         "agency_reports": reports,
         "entries": entries,
         "sections": [
-            (
-                section,
-                drafting.render(section.text, links=not kind.anonymised),
-                drafting.render(first_paragraph(section.text), links=not kind.anonymised),
+            (section, mark_safe(html), mark_safe(drafting.first_block(html)))  # noqa: S308
+            for section, html in (
+                # Rendered and cleaned by nh3 when saved; the publication version has no links.
+                (
+                    section,
+                    drafting.clean(section.html, links=False) if kind.anonymised else section.html,
+                )
+                for section in sections
             )
-            for section in sections
         ],
         "themes": list(review.themes.all()),
         "recommendations": [
@@ -162,10 +113,45 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
 
 
 def render(review: Review, slug: str) -> tuple[str, str]:
-    """The document's HTML and its content hash."""
+    """The document's HTML and its content hash. The publication version's printed text, the
+    whole of it, goes through the pseudonym map: whatever a template shows, it cannot show an
+    original the map replaces."""
     kind = KINDS[slug]
     html = render_html(kind.template, context(review, kind))
+    if kind.anonymised:
+        html = anonymise.anonymise_html(html, pseudonyms(review))
     return html, content_hash(html)
+
+
+def publication_places(review: Review) -> list[anonymise.Place]:
+    """Where the publication version, as it would be made now, still shows an original name or
+    something close to one: the check before the sign-off."""
+    html = render(review, "publication")[0]
+    return anonymise.places(anonymise.printed_text(html), pseudonyms(review))
+
+
+def pdf_places(review: Review, pdf: bytes) -> list[anonymise.Place]:
+    """The same check on a made PDF: the text of each page as pypdf reads it, and every field of
+    its metadata (title, author, subject, keywords, creator...)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pairs = pseudonyms(review)
+    found = [
+        place
+        for number, page in enumerate(reader.pages, start=1)
+        for place in anonymise.places(page.extract_text(), pairs, where=f"page {number}")
+    ]
+    for field, value in (reader.metadata or {}).items():
+        found += anonymise.places(str(value), pairs, where=f"the PDF's {field.lstrip('/')}")
+    return found
+
+
+def describe(places: list[anonymise.Place]) -> str:
+    """The places found, in a sentence for the person making the document."""
+    listed = "; ".join(
+        f"“{place.word}” ({place.where or 'text'}, for {place.original})" for place in places[:10]
+    )
+    more = f" and {len(places) - 10} more" if len(places) > 10 else ""
+    return f"An original name is still in the PDF: {listed}{more}. Change the text or the map."
 
 
 def pdf(review: Review, slug: str) -> bytes:

@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from cmr_portal.documents.models import Document
 from panels.models import Agency, User
@@ -230,6 +231,8 @@ class FindingSection(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=20, choices=Key.choices)
     text = models.TextField(blank=True)
+    # The text as HTML, rendered and cleaned by nh3 once for each save (drafting.render).
+    html = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=0)
     themes = models.ManyToManyField(LearningTheme, blank=True, related_name="sections")
     updated_by = models.ForeignKey(
@@ -252,6 +255,11 @@ class FindingSection(models.Model):
     def __str__(self) -> str:
         return str(self.get_key_display())
 
+    @property
+    def rendered(self) -> SafeString:
+        """The text as HTML, to show: cleaned by nh3 when it was saved."""
+        return mark_safe(self.html)  # noqa: S308 - cleaned by nh3 when saved
+
 
 class FindingVersion(models.Model):
     """A saved state of a section. Autosaves by one person close together share a version."""
@@ -259,6 +267,7 @@ class FindingVersion(models.Model):
     section = models.ForeignKey(FindingSection, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
+    html = models.TextField(blank=True, editable=False)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField()
 
@@ -402,6 +411,8 @@ class ReportExport(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Why it failed, when the reason is for the user (an original name still in the PDF).
+    failure = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -758,7 +758,8 @@ def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | N
 def sign_off_publication(
     review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
 ) -> PublicationSignOff:
-    """An SBNI officer confirms every check, once the report is approved."""
+    """An SBNI officer confirms every check, once the report is approved, and while the check
+    of the printed text (``documents.publication_places``) finds no original name left."""
     if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise ReviewError("Only an SBNI officer signs off the publication version.")
     review = _locked(review)
@@ -767,6 +768,15 @@ def sign_off_publication(
     missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
     if missing:
         raise ReviewError(f"Confirm every check: {missing[0]}")
+    # Imported here: the documents read the drafting, which reads these services.
+    from reviews.documents import publication_places
+
+    if places := publication_places(review):
+        raise ReviewError(
+            f"The publication version still shows an original name, or something close to one, "
+            f"in {len(places)} {'place' if len(places) == 1 else 'places'} (listed on this "
+            "page). Change the text, or the pseudonym map, before signing off"
+        )
     sign_off, _ = PublicationSignOff.objects.update_or_create(
         review=review,
         defaults={

@@ -28,9 +28,9 @@ def request_export(review: Review, slug: str, *, by: User) -> ReportExport:
     outdated = not documents.may_go_out(review, documents.KINDS[slug], made)
     if created or outdated or made.status == ReportExport.Status.FAILED or made.is_stuck:
         # Asked for afresh: its clock starts again, so that it is not taken as stuck at once.
-        made.status = ReportExport.Status.QUEUED
+        made.status, made.failure = ReportExport.Status.QUEUED, ""
         made.requested_at, made.started_at = timezone.now(), None
-        made.save(update_fields=["status", "requested_at", "started_at"])
+        made.save(update_fields=["status", "failure", "requested_at", "started_at"])
         transaction.on_commit(partial(queue_task, render_export, made.pk))
     return made
 
@@ -38,7 +38,9 @@ def request_export(review: Review, slug: str, *, by: User) -> ReportExport:
 @shared_task
 def render_export(export_pk: int) -> None:
     """Render a queued report and keep it, if the content is still the content asked for (and,
-    for the publication version, still signed off). Run twice, the second finds nothing to do."""
+    for the publication version, still signed off, and its PDF's text and metadata show no
+    original name: else it fails with the places found). Run twice, the second finds nothing
+    to do."""
     with transaction.atomic():
         export = (
             ReportExport.objects.select_for_update(skip_locked=True)
@@ -63,6 +65,12 @@ def render_export(export_pk: int) -> None:
             ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED)
             return
         pdf = html_to_pdf(html)
+        if kind.anonymised and (places := documents.pdf_places(export.review, pdf)):
+            # The last check before it can go out: the PDF itself, as a reader gets it.
+            ReportExport.objects.filter(pk=export.pk).update(
+                status=ReportExport.Status.FAILED, failure=documents.describe(places)
+            )
+            return
         with transaction.atomic():
             export.document = store_generated(
                 pdf, name=documents.filename(kind, export.review), by=export.requested_by

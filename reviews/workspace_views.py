@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmr_portal.audit.services import record
@@ -688,7 +689,7 @@ def section_page(
             "text": text,
             "conflict": conflict,
             "editable": services.can_draft(user, section.review),
-            "rendered": drafting.render(section.text),
+            "rendered": section.rendered,
             "comments": section.comments.select_related("author"),
             "comment_form": comment_form or CommentForm(),
             "can_comment": user.has_perm("reviews.see_review", section.review),
@@ -778,7 +779,10 @@ def autosave(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
 @require_POST
 def preview(request: HttpRequest, review_uuid: str, key: str) -> HttpResponse:
     get_section_for(request, review_uuid, key, to_draft=True)
-    return HttpResponse(drafting.render(request.POST.get("text", "")))
+    text = request.POST.get("text", "")
+    if reason := drafting.too_long(text):
+        return HttpResponse(format_html('<p class="govuk-error-message">{}</p>', reason))
+    return HttpResponse(drafting.render(text))
 
 
 @require_GET
@@ -992,7 +996,7 @@ def report(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "terms": terms,
             "purposes": purpose_labels(terms.purposes if terms else []),
             "entries": review.chronology.select_related("agency"),
-            "sections": [(section, drafting.render(section.text)) for section in sections],
+            "sections": [(section, section.rendered) for section in sections],
             "recommendations": review.recommendations.prefetch_related("actions__agency"),
         },
     )
@@ -1185,6 +1189,10 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             .first(),
             "adding": adding if keeps else None,
             "signing": signing if user.has_sbni_role(SbniRole.SBNI_OFFICER) else None,
+            # What the pseudonym map still misses, for those who keep it or sign it off.
+            "places": documents.publication_places(review)
+            if keeps or user.has_sbni_role(SbniRole.SBNI_OFFICER)
+            else [],
             "failed": adding if adding.errors else signing if signing.errors else None,
         },
     )

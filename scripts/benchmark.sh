@@ -3,7 +3,8 @@
 #   scripts/benchmark.sh 0.1 1
 # For each scale, a database of its own (cmr_bench_<scale>, made afresh) filled with fictional data
 # by generate_scale_data, then `manage.py benchmark`. Each scale after the first is compared with
-# the one before it. Writes var/benchmark/data-<scale>.json, scale-<scale>.json and scale-<scale>.md.
+# the one before it. Writes var/benchmark/data-<scale>.json, scale-<scale>.json and scale-<scale>.md,
+# and var/benchmark/markdown.json (benchmark_markdown: hostile Markdown, not per scale).
 # BENCH_REPEAT (requests per page), BENCH_SWEEP_OPEN, BENCH_PDF_ROWS, BENCH_PDF_PARAGRAPHS tune it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ export PORTAL_ENV="${PORTAL_ENV:-development}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/1}"
 out=var/benchmark
 mkdir -p "$out"
+# What people type, at its most hostile: no data needed, once for all scales.
+.venv/bin/python manage.py benchmark_markdown > "$out/markdown.json.new"
+mv "$out/markdown.json.new" "$out/markdown.json"
 baseline=()
 for scale in "$@"; do
   name="cmr_bench_${scale//./_}"

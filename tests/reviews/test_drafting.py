@@ -290,3 +290,67 @@ def test_saves_at_once_conflict_only_between_two_people(personas: Personas) -> N
     conflicts = [outcome for outcome in outcomes if isinstance(outcome, drafting.DraftConflict)]
     assert len(conflicts) == 1, outcomes
     assert current(section)[0] in ("The lead's (fictional).", "The reviewer's (fictional).")
+
+
+# Hostile Markdown, each of the kind that made Python-Markdown take seconds or the HTML cleaner
+# minutes (4,000 "[" took 4.8 s and were rendered again on every view). Their times are in the
+# benchmark (benchmark_markdown), not here: here, what a writer sees.
+HOSTILE = {
+    "brackets": "[" * 4000,
+    "images": "![" * 20_000,
+    "links": "[a](" * 20_000,
+    "emphasis": "*a" * 40_000,
+    "backticks": "`a``" * 20_000,
+    "quotes": ">" * 50_000 + " deepest words",
+    "quotes and lists": "> - " * 20_000 + "deepest words",
+    "brackets and ampersands": "<&" * 40_000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_markdown_is_saved_and_shown_as_its_text(
+    personas: Personas, review: Review, name: str
+) -> None:
+    text = HOSTILE[name]
+    lead = sign_in(Client(), personas.lead_reviewer)
+    response = lead.post(section_url(review), {"text": text, "base_version": 0})
+    assert response.status_code == 302
+    page = lead.get(section_url(review)).content.decode()
+    if "deepest words" in text:  # nested past 20 levels: the words are still there
+        assert "deepest words" in page
+        assert page.count("<blockquote>") <= drafting.MAX_NESTING
+    if name == "brackets and ampersands":
+        assert "&lt;&amp;&lt;&amp;" in page  # shown as typed, never as markup
+
+
+def test_the_section_is_rendered_once_for_each_version(personas: Personas, review: Review) -> None:
+    lead = sign_in(Client(), personas.lead_reviewer)
+    lead.post(section_url(review), {"text": "| Agency | Seen |\n|---|---|\n| PSNI | yes |",
+                                    "base_version": 0})  # fmt: skip
+    section = FindingSection.objects.get(review=review, key="prevention")
+    version = section.versions.get()
+    assert "<td>PSNI</td>" in section.html  # tables still work
+    assert version.html == section.html
+    # What every page shows is the HTML kept at the save, not the text rendered again.
+    FindingSection.objects.filter(pk=section.pk).update(html="<p>Kept at the save.</p>")
+    assert "Kept at the save." in lead.get(section_url(review)).content.decode()
+    assert "Kept at the save." in lead.get(f"/reviews/{review.uuid}/report/").content.decode()
+
+
+def test_a_section_too_long_is_refused_with_the_text_kept(
+    personas: Personas, review: Review
+) -> None:
+    lead = sign_in(Client(), personas.lead_reviewer)
+    text = "Fictional words. " * 6000  # 102,000 characters
+    page = lead.post(section_url(review), {"text": text, "base_version": 0}).content.decode()
+    assert "The section must be 100,000 characters or fewer: yours has 102,000" in page
+    assert text.strip() in page  # shown for the writer to copy
+    autosaved = lead.post(section_url(review, "autosave/"), {"text": text, "base_version": 0})
+    assert (
+        "Not saved: The section must be 100,000 characters or fewer" in autosaved.content.decode()
+    )
+    preview = lead.post(section_url(review, "preview/"), {"text": text})
+    assert "100,000 characters or fewer" in preview.content.decode()
+    assert FindingSection.objects.get(review=review, key="prevention").version == 0
+    limit = "a" * drafting.MAX_SECTION_CHARACTERS
+    assert lead.post(section_url(review), {"text": limit, "base_version": 0}).status_code == 302

@@ -22,7 +22,7 @@ from django.db import transaction
 from cmr_portal.benchmarks import Rollback, fictional_review
 from cmr_portal.pdf import laid_out
 from panels.models import Agency
-from reviews import documents
+from reviews import documents, drafting
 from reviews.models import Action, ChronologyEntry
 
 PARAGRAPH = (
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             for n in range(rows)
         )
         text = "\n\n".join(PARAGRAPH for _ in range(paragraphs))
-        review.sections.update(text=text)
+        review.sections.update(text=text, html=drafting.render(text))
         Action.objects.bulk_create(
             Action(
                 recommendation=recommendation,
