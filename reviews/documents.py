@@ -42,6 +42,10 @@ KINDS = {
 }
 
 
+# The level of a findings section's own heading in the documents (3.1 in the overview report,
+# 2.1 in the executive summary): the headings typed in it print below it.
+SECTION_HEADING = 3
+
 # Curly apostrophes and quotes, as word processors type them, read as straight ones.
 SPACES = r"\s+"
 STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -142,8 +146,14 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
         "sections": [
             (
                 section,
-                drafting.render(section.text, links=not kind.anonymised),
-                drafting.render(first_paragraph(section.text), links=not kind.anonymised),
+                drafting.render(
+                    section.text, links=not kind.anonymised, headings_below=SECTION_HEADING
+                ),
+                drafting.render(
+                    first_paragraph(section.text),
+                    links=not kind.anonymised,
+                    headings_below=SECTION_HEADING,
+                ),
             )
             for section in sections
         ],

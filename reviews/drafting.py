@@ -3,6 +3,7 @@ differences and restore, Markdown shown as sanitised HTML."""
 
 import datetime
 import difflib
+import re
 
 import markdown
 import nh3
@@ -20,8 +21,8 @@ from reviews.services import ReviewError, can_draft
 SAME_VERSION_WITHIN = datetime.timedelta(minutes=10)
 # What the Markdown may become: text structure only. No images, no styles, no scripts.
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "code", "pre",
-    "hr", "table", "thead", "tbody", "tr", "th", "td", "a",
+    "p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td", "a",
 }  # fmt: skip
 
 
@@ -39,10 +40,14 @@ class DraftConflict(ReviewError):
         self.yours_version = yours_version
 
 
-def render(text: str, *, links: bool = True) -> SafeString:
+def render(text: str, *, links: bool = True, headings_below: int | None = None) -> SafeString:
     """Markdown to HTML, then cleaned by nh3, so that nothing a user types runs or loads.
-    Without ``links`` (the publication version), a link keeps its words and loses its address."""
+    Without ``links`` (the publication version), a link keeps its words and loses its address.
+    With ``headings_below`` (1 to 5), the headings typed print below a heading of that level
+    (``shift_headings``): a document's section heading stays above what is written in it."""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    if headings_below is not None:
+        html = shift_headings(html, below=headings_below)
     tags = ALLOWED_TAGS if links else ALLOWED_TAGS - {"a"}
     cleaned = nh3.clean(html, tags=tags, url_schemes={"https", "mailto"})
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
@@ -124,3 +129,16 @@ def differences(before: str, after: str) -> list[tuple[str, str]]:
         for line in difflib.ndiff(before.splitlines(), after.splitlines())
         if line[:2] in kinds
     ]
+
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def shift_headings(html: str, *, below: int) -> str:
+    """The headings of ``html`` (h1 to h6, as Markdown or typed HTML makes them) moved below a
+    heading of level ``below`` (1 to 5), keeping their order of rank: the highest typed becomes
+    ``below + 1``, the next ``below + 2``, none skipped (PDF/UA and WCAG 1.3.1 want no gap
+    in the outline), none past h6. Run before nh3, which cleans whatever this gives."""
+    typed = sorted({int(level) for _, level in HEADING_TAG.findall(html)})
+    ranks = {level: min(below + 1 + rank, 6) for rank, level in enumerate(typed)}
+    return HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{ranks[int(tag[2])]}", html)
