@@ -1,12 +1,14 @@
-"""Every document prints whatever was typed (issue 15, item 6), read back from the PDFs with pypdf:
-every glyph and picture inside the margins, whatever the length of a word, a link or an address;
-every script in a font that has it (no glyph is .notdef, as WeasyPrint reports); the headings typed in a findings
-section below the section's own; tagged PDFs a screen reader can read. All text is fictional."""
+"""Every document prints whatever was typed (issue 15, item 6), read back from the PDFs with
+pypdf: every glyph and picture inside the margins, whatever the length of a word, a link or an
+address; every script in a font that has it (no .notdef glyph, as WeasyPrint reports); the
+headings typed in a findings section below the section's own; tagged PDFs a screen reader can
+read. All text is fictional."""
 
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pypdf
 import pytest
@@ -21,7 +23,6 @@ from referrals.models import Decision
 from reviews import documents, drafting, services
 from reviews.models import Review
 from tests.conftest import Personas, sign_in
-from tests.referrals import flow as referral_flow
 from tests.reviews import flow
 
 # templates/pdf/base.html: A4, 20 mm either side.
@@ -40,7 +41,7 @@ SCRIPTS = {
     "Polish": "Zażółć gęślą jaźń, Łódź, Wrocław",
     "Lithuanian": "Ąžuolas Čiurlionis, Šiaulių ėęįųū",
     "Arabic": "مرحبا بكم في المدرسة",
-    "Chinese": "你好，我們的孩子在學校",
+    "Chinese": "你好\uff0c我們的孩子在學校",
 }
 
 
@@ -48,7 +49,14 @@ def matrix(m: Any, n: Any) -> list[float]:
     """The product of two PDF matrices [a b c d e f], ``m`` applied first."""
     a, b, c, d, e, f = (float(x) for x in m)
     p, q, r, s, t, u = (float(x) for x in n)
-    return [a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u]
+    return [
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    ]
 
 
 def point(m: list[float], x: float, y: float) -> tuple[float, float]:
@@ -58,95 +66,78 @@ def point(m: list[float], x: float, y: float) -> tuple[float, float]:
 @dataclass
 class Page:
     """What one page of a PDF draws: each run of text and each picture as (what, left, right)
-    in points from the paper's left edge, and its text by marked-content id (MCID)."""
+    in points from the paper's left edge."""
 
     extents: list[tuple[str, float, float]] = field(default_factory=list)
-    marked: dict[int, str] = field(default_factory=dict)
 
 
 def read(pdf: bytes) -> list[Page]:
     """Each page as drawn. WeasyPrint writes text as Type0 fonts with two-byte glyph ids
     (Identity-H), each run placed by Tm within BT and ET; pictures (emoji too) by Do."""
-    result = []
-    for pdf_page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        page = Page()
-        fonts = pdf_page["/Resources"].get("/Font", {})
-        state: dict[str, Any] = {"tm": [1, 0, 0, 1, 0, 0], "tlm": [1, 0, 0, 1, 0, 0], "tc": 0.0}
-        mcids: list[int | None] = []
+    return [drawn(pdf_page) for pdf_page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
-        def widths(name: str) -> tuple[dict[int, float], float]:
-            font = fonts[name].get_object()
-            assert font["/Subtype"] == "/Type0", font["/Subtype"]
-            descendant = font["/DescendantFonts"][0].get_object()
-            table: dict[int, float] = {}
-            w = list(descendant.get("/W", []))
-            i = 0
-            while i < len(w):
-                first = int(w[i])
-                if isinstance(w[i + 1], ArrayObject | list):
-                    for offset, width in enumerate(w[i + 1]):
-                        table[first + offset] = float(width)
-                    i += 2
+
+def drawn(pdf_page: Any) -> Page:
+    page = Page()
+    fonts = pdf_page["/Resources"].get("/Font", {})
+    state: dict[str, Any] = {"tm": [1, 0, 0, 1, 0, 0], "tlm": [1, 0, 0, 1, 0, 0], "tc": 0.0}
+
+    def widths(name: str) -> tuple[dict[int, float], float]:
+        font = fonts[name].get_object()
+        assert font["/Subtype"] == "/Type0", font["/Subtype"]
+        descendant = font["/DescendantFonts"][0].get_object()
+        table: dict[int, float] = {}
+        w = list(descendant.get("/W", []))
+        i = 0
+        while i < len(w):
+            first = int(w[i])
+            if isinstance(w[i + 1], ArrayObject | list):
+                for offset, width in enumerate(w[i + 1]):
+                    table[first + offset] = float(width)
+                i += 2
+            else:
+                for glyph in range(first, int(w[i + 1]) + 1):
+                    table[glyph] = float(w[i + 2])
+                i += 3
+        return table, float(descendant.get("/DW", 1000))
+
+    def before(operator: bytes, operands: list[Any], cm: Any, tm: Any) -> None:
+        if operator == b"BT":
+            state["tm"] = state["tlm"] = [1, 0, 0, 1, 0, 0]
+        elif operator == b"Tm":
+            state["tm"] = state["tlm"] = [float(x) for x in operands]
+        elif operator in (b"Td", b"TD"):
+            state["tm"] = state["tlm"] = matrix(
+                [1, 0, 0, 1, float(operands[0]), float(operands[1])], state["tlm"]
+            )
+        elif operator == b"Tc":
+            state["tc"] = float(operands[0])
+        elif operator == b"Tf":
+            state["font"], state["size"] = str(operands[0]), float(operands[1])
+            state["widths"] = widths(state["font"])
+        elif operator in (b"TJ", b"Tj"):
+            parts = operands[0] if operator == b"TJ" else [operands[0]]
+            table, default = state["widths"]
+            size, advance = state["size"], 0.0
+            for part in parts:
+                if isinstance(part, bytes | str):
+                    data = part if isinstance(part, bytes) else part.encode("latin-1")
+                    for i in range(0, len(data), 2):
+                        glyph = int.from_bytes(data[i : i + 2], "big")
+                        advance += table.get(glyph, default) / 1000 * size + state["tc"]
                 else:
-                    for glyph in range(first, int(w[i + 1]) + 1):
-                        table[glyph] = float(w[i + 2])
-                    i += 3
-            return table, float(descendant.get("/DW", 1000))
+                    advance -= float(part) / 1000 * size
+            whole = matrix(state["tm"], cm)
+            x0, x1 = point(whole, 0, 0)[0], point(whole, advance, 0)[0]
+            page.extents.append((state["font"], min(x0, x1), max(x0, x1)))
+            state["tm"] = matrix([1, 0, 0, 1, advance, 0], state["tm"])
+        elif operator == b"Do":
+            corners = [point([float(x) for x in cm], x, y) for x in (0, 1) for y in (0, 1)]
+            xs = [x for x, _ in corners]
+            page.extents.append((str(operands[0]), min(xs), max(xs)))
 
-        def before(operator: bytes, operands: list[Any], cm: Any, tm: Any) -> None:
-            if operator == b"BT":
-                state["tm"] = state["tlm"] = [1, 0, 0, 1, 0, 0]
-            elif operator == b"Tm":
-                state["tm"] = state["tlm"] = [float(x) for x in operands]
-            elif operator in (b"Td", b"TD"):
-                state["tm"] = state["tlm"] = matrix(
-                    [1, 0, 0, 1, float(operands[0]), float(operands[1])], state["tlm"]
-                )
-            elif operator == b"Tc":
-                state["tc"] = float(operands[0])
-            elif operator == b"Tf":
-                state["font"], state["size"] = str(operands[0]), float(operands[1])
-                state["widths"] = widths(state["font"])
-            elif operator in (b"TJ", b"Tj"):
-                parts = operands[0] if operator == b"TJ" else [operands[0]]
-                table, default = state["widths"]
-                size, advance = state["size"], 0.0
-                for part in parts:
-                    if isinstance(part, bytes | str):
-                        data = part if isinstance(part, bytes) else part.encode("latin-1")
-                        for i in range(0, len(data), 2):
-                            glyph = int.from_bytes(data[i : i + 2], "big")
-                            advance += table.get(glyph, default) / 1000 * size + state["tc"]
-                    else:
-                        advance -= float(part) / 1000 * size
-                whole = matrix(state["tm"], cm)
-                x0, x1 = point(whole, 0, 0)[0], point(whole, advance, 0)[0]
-                page.extents.append((state["font"], min(x0, x1), max(x0, x1)))
-                state["tm"] = matrix([1, 0, 0, 1, advance, 0], state["tm"])
-            elif operator == b"Do":
-                corners = [point([float(x) for x in cm], x, y) for x in (0, 1) for y in (0, 1)]
-                xs = [x for x, _ in corners]
-                page.extents.append((str(operands[0]), min(xs), max(xs)))
-            elif operator == b"BDC":
-                properties = operands[1] if len(operands) > 1 else None
-                mcids.append(
-                    int(properties["/MCID"])
-                    if isinstance(properties, dict) and "/MCID" in properties
-                    else None
-                )
-            elif operator == b"BMC":
-                mcids.append(None)
-            elif operator == b"EMC" and mcids:
-                mcids.pop()
-
-        def text(found: str, *args: Any) -> None:
-            mcid = next((m for m in reversed(mcids) if m is not None), None)
-            if mcid is not None:
-                page.marked[mcid] = page.marked.get(mcid, "") + found
-
-        pdf_page.extract_text(visitor_operand_before=before, visitor_text=text)
-        result.append(page)
-    return result
+    pdf_page.extract_text(visitor_operand_before=before)
+    return page
 
 
 def outside_the_margins(pdf: bytes, tolerance: float = TOLERANCE) -> list[str]:
@@ -159,42 +150,36 @@ def outside_the_margins(pdf: bytes, tolerance: float = TOLERANCE) -> list[str]:
     ]
 
 
-def structure(pdf: bytes) -> Iterator[tuple[str, str]]:
-    """The tagged PDF's structure tree in reading order: (role, the text marked for it)."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    pages = read(pdf)
-    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}  # type: ignore[union-attr]
+def structure(pdf: bytes) -> list[str]:
+    """The roles of the tagged PDF's structure tree in reading order (H1, P, Table, TD...)."""
 
-    def walk(element: Any, page: int | None) -> Iterator[tuple[str, str]]:
+    def walk(element: Any) -> Iterator[str]:
         element = element.get_object() if isinstance(element, IndirectObject) else element
-        if isinstance(element, int):
-            yield "", pages[page].marked.get(element, "") if page is not None else ""
-            return
-        if not isinstance(element, DictionaryObject):
-            return
-        if "/Pg" in element:
-            page = numbers[element.raw_get("/Pg").idnum]
-        if element.get("/Type") == "/MCR":
-            yield "", pages[page].marked.get(int(element["/MCID"]), "") if page is not None else ""
-            return
-        kids = element.get("/K", [])
-        kids = kids if isinstance(kids, ArrayObject | list) else [kids]
-        texts = [found for kid in kids for found in walk(kid, page)]
-        role = str(element.get("/S", ""))
-        if role:
-            yield role.lstrip("/"), "".join(t for r, t in texts if r == "")
-        yield from ((r, t) for r, t in texts if r != "")
+        if isinstance(element, ArrayObject | list):
+            for kid in element:
+                yield from walk(kid)
+        elif isinstance(element, DictionaryObject) and element.get("/Type") != "/MCR":
+            if "/S" in element:
+                yield str(element["/S"]).lstrip("/")
+            yield from walk(element.get("/K", []))
 
-    yield from walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return list(walk(pypdf.PdfReader(io.BytesIO(pdf)).root_object["/StructTreeRoot"]))
 
 
-def headings(pdf: bytes) -> list[tuple[str, str]]:
-    """The headings a screen reader would list: (H1 to H6, their words)."""
-    return [
-        (role, " ".join(text.split()))
-        for role, text in structure(pdf)
-        if role in {"H1", "H2", "H3", "H4", "H5", "H6"}
-    ]
+def headings(pdf: bytes) -> list[str]:
+    """The levels of the headings a screen reader would list, in order (H1 to H6)."""
+    return [role for role in structure(pdf) if role in {"H1", "H2", "H3", "H4", "H5", "H6"}]
+
+
+def fonts(pdf: bytes) -> set[str]:
+    """The fonts embedded in the PDF, without their subset prefix ("Noto-Sans-Arabic")."""
+    return {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+        for font in cast(
+            DictionaryObject, cast(DictionaryObject, page["/Resources"])["/Font"]
+        ).values()
+    }
 
 
 def review_pdf(review: Review, slug: str) -> bytes:
@@ -321,9 +306,15 @@ def test_long_links_addresses_code_and_tables_in_the_findings_stay_inside_the_ma
             "    " + "fictional_code_line_without_any_space_" * 12,
             "> " + "Quoted" * 60,
             "- " + "Listed" * 60 + "\n- Short",
-            "| " + " | ".join(f"Heading{n}" * 4 for n in range(columns)) + " |\n"
-            + "|" + "---|" * columns + "\n"
-            + "| " + " | ".join("Cell" * 20 for _ in range(columns)) + " |",
+            "| "
+            + " | ".join(f"Heading{n}" * 4 for n in range(columns))
+            + " |\n"
+            + "|"
+            + "---|" * columns
+            + "\n"
+            + "| "
+            + " | ".join("Cell" * 20 for _ in range(columns))
+            + " |",
         ]
     )
     for section in review.sections.all():
@@ -380,24 +371,14 @@ def test_every_script_prints_in_a_font_that_has_it(
     assert [r.getMessage() for r in caplog.records if NOTDEF in r.getMessage()] == []
     for slug, pdf in pdfs.items():
         reader = pypdf.PdfReader(io.BytesIO(pdf))
-        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-        for script, words in SCRIPTS.items():
-            assert words in text, (slug, script)
-        fonts = {
-            str(font.get_object()["/BaseFont"]).split("+", 1)[1]
-            for page in reader.pages
-            for font in page["/Resources"]["/Font"].values()
-        }
-        assert {"Noto-Color-Emoji", "Noto-Sans-Arabic", "WenQuanYi-Micro-Hei"} <= fonts, slug
+        text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+        for script, words in SCRIPTS.items():  # wherever the lines break
+            assert "".join(words.split()) in text, (slug, script)
+        assert {"Noto-Color-Emoji", "Noto-Sans-Arabic", "WenQuanYi-Micro-Hei"} <= fonts(pdf), slug
     # Digits stay text: the emoji font draws only emoji (named in the stylesheet, it drew
     # "17(2)" and the dates as pictures).
-    summary = referral_pdf(panel, review.decision, "summary")
-    fonts = {
-        str(font.get_object()["/BaseFont"])
-        for page in pypdf.PdfReader(io.BytesIO(summary)).pages
-        for font in page["/Resources"]["/Font"].values()
-    }
-    assert not any("Emoji" in font for font in fonts), fonts
+    summary = fonts(referral_pdf(panel, review.decision, "summary"))
+    assert not any("Emoji" in font for font in summary), summary
 
 
 def test_a_character_no_font_has_is_reported(caplog: pytest.LogCaptureFixture) -> None:
@@ -417,21 +398,22 @@ def test_headings_typed_in_a_section_print_below_the_sections_own(personas: Pers
         base_version=section.version,
         by=personas.reviewer,
     )
-    outline = headings(review_pdf(review, "overview-report"))
-    print(outline)
-    own = next(n for n, (role, words) in enumerate(outline) if words.endswith("What happened?"))
-    assert outline[own][0] == "H3"
-    assert outline[own + 1 : own + 6] == [  # in the order typed, the highest one level below
-        ("H4", "Fictional background"),
-        ("H5", "Fictional visits"),
-        ("H6", "Fictional detail"),
-        ("H6", "Fictional note"),
-        ("H5", "Fictional typed tag"),
-    ]
-    levels = [int(role[1]) for role, _ in outline]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))  # no level skipped
+    report = review_pdf(review, "overview-report")
+    outline = headings(report)
+    # The cover's H1; Contents, 1, 2 and 3 as H2; the first section's H3, then what was typed
+    # in the order typed, the highest one level below it (#, ##, ####, ######, then <h2>).
+    assert outline[:11] == ["H1", "H2", "H2", "H2", "H2", "H3", "H4", "H5", "H6", "H6", "H5"]
+    assert outline[11:16] == ["H3"] * 5  # the other sections: nothing typed above them
+    assert (outline.count("H1"), outline.count("H2")) == (1, 7)
+    levels = [int(role[1]) for role in outline]
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))  # none skipped
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(report)).pages)
+    assert all(
+        f"Fictional {w}" in text for w in ("background", "visits", "detail", "note", "typed tag")
+    )
     summary = headings(review_pdf(review, "executive-summary"))
-    assert ("H4", "Fictional background") in summary  # the first paragraph, below 2.n
+    # The first paragraph, "# Fictional background", under "2.1 What happened?".
+    assert summary.index("H4") == summary.index("H3") + 1
 
 
 def test_every_document_is_a_tagged_pdf(
@@ -443,16 +425,16 @@ def test_every_document_is_a_tagged_pdf(
     pdfs |= {slug: referral_pdf(panel, decision, slug) for slug in REFERRAL_DOCUMENTS}
     for slug, pdf in pdfs.items():
         reader = pypdf.PdfReader(io.BytesIO(pdf))
-        root = reader.trailer["/Root"]
+        root = reader.root_object
         assert "/StructTreeRoot" in root, slug
-        assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True, slug  # noqa: E712
-        assert root["/Lang"] == "en-GB", slug
-        assert root["/ViewerPreferences"]["/DisplayDocTitle"], slug
-        assert reader.metadata is not None and reader.metadata.title, slug
-        roles = {role for role, _ in structure(pdf)}
+        assert cast(DictionaryObject, root["/MarkInfo"])["/Marked"], slug
+        assert str(root["/Lang"]) == "en-GB", slug
+        assert cast(DictionaryObject, root["/ViewerPreferences"])["/DisplayDocTitle"], slug
+        assert reader.metadata is not None, slug
+        assert reader.metadata.title, slug
+        roles = set(structure(pdf))
         assert {"P", "H1"} & roles, (slug, roles)
     assert pypdf.PdfReader(io.BytesIO(pdfs["overview-report"])).metadata.title == (  # type: ignore[union-attr]
         f"Overview report: review {review.reference}"
     )
-    roles = [role for role, _ in structure(pdfs["overview-report"])]
-    assert {"Table", "TR", "TH", "TD", "H2", "H3"} <= set(roles)
+    assert {"Table", "TR", "TH", "TD", "H2", "H3"} <= set(structure(pdfs["overview-report"]))
