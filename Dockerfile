@@ -11,10 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PORTAL_ENV=production \
     MEDIA_ROOT=/data/media
-# WeasyPrint's text stack and fonts; curl for the health check.
+# WeasyPrint's text stack and fonts (the Makefile's FONT_PACKAGES: every script people type,
+# emoji too); curl for the health check.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core curl \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 curl \
+        fonts-liberation fonts-dejavu-core fonts-noto-core fonts-wqy-microhei fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 1000 --create-home portal \
     && mkdir -p /data/media && chown portal /data/media

@@ -6,8 +6,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Debian packages: WeasyPrint's text stack and fonts; the test services.
-RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
+# Debian packages: WeasyPrint's text stack and fonts; the test services. The fonts print whatever
+# is typed (templates/pdf/base.html names them): Liberation and DejaVu for Latin, Greek and Cyrillic,
+# Noto core for Arabic and the other scripts (42 MB), WenQuanYi Micro Hei for Chinese, Japanese and
+# Korean (5 MB, where Noto CJK is 91 MB), Noto Color Emoji (11 MB).
+FONT_PACKAGES := fonts-liberation fonts-dejavu-core fonts-noto-core fonts-wqy-microhei fonts-noto-color-emoji
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 $(FONT_PACKAGES)
 # Chromium from Debian for the browser tests (Playwright drives it; never `playwright install`).
 TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server chromium
 

@@ -4,6 +4,10 @@ WeasyPrint fetches only the portal's own static files: any other address (anothe
 file on disk, a data the template did not put there) is refused and left out of the document.
 User text reaches the templates escaped, and Markdown only as nh3-cleaned HTML, so it can ask
 for nothing.
+
+The documents are tagged PDFs (PDF/UA-1): a structure tree of headings, paragraphs, lists and
+tables, the language of ``<html lang>`` and the title of ``<title>``, so that screen readers read
+them in order.
 """
 
 import hashlib
@@ -26,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # The address the documents are rendered at: only its static files can be fetched.
 BASE_URL = "https://cmr-portal.invalid/"
+# WeasyPrint's name for a tagged PDF (PDF 1.7, ISO 14289-1) with its structure tree and metadata.
+PDF_VARIANT = "pdf/ua-1"
 
 
 class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -56,9 +62,14 @@ def laid_out(html: str) -> Any:
     return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
 
 
-def html_to_pdf(html: str) -> bytes:
-    pdf: bytes = laid_out(html).write_pdf()
+def written(document: Any) -> bytes:
+    """A laid-out document (from ``laid_out``) written as a tagged PDF."""
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
+
+
+def html_to_pdf(html: str) -> bytes:
+    return written(laid_out(html))
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

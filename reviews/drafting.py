@@ -21,9 +21,12 @@ from reviews.services import ReviewError, can_draft
 SAME_VERSION_WITHIN = datetime.timedelta(minutes=10)
 # What the Markdown may become: text structure only. No images, no styles, no scripts.
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "code", "pre",
-    "hr", "table", "thead", "tbody", "tr", "th", "td", "a",
+    "p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td", "a",
 }  # fmt: skip
+# The level of a findings section's own heading, on its page and in the documents (3.1 in the
+# overview report): the headings typed in it print below it.
+SECTION_HEADING = 3
 # The longest text a findings section may hold: about 15,000 words, far beyond any section of a
 # review, and rendered in well under a second.
 MAX_SECTION_CHARACTERS = 100_000
@@ -64,8 +67,10 @@ def render(text: str) -> SafeString:
 
     GitHub's CommonMark (cmark-gfm, in C) with its tables and autolinks: its time grows in step
     with the text, however hostile (see docs/performance.md), where Python-Markdown took
-    seconds for a few thousand ``[``. Raw HTML is left out by cmark and again by nh3."""
+    seconds for a few thousand ``[``. Raw HTML is left out by cmark and again by nh3. The
+    headings typed print below the section's own heading (``SECTION_HEADING``)."""
     html = cmarkgfm.markdown_to_html_with_extensions(text, extensions=["table", "autolink"])
+    html = shift_headings(html, below=SECTION_HEADING)
     return mark_safe(clean(flatten(html)))  # noqa: S308 - cleaned by nh3
 
 
@@ -228,3 +233,16 @@ def differences(before: str, after: str) -> list[tuple[str, str]]:
         for line in difflib.ndiff(before.splitlines(), after.splitlines())
         if line[:2] in kinds
     ]
+
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def shift_headings(html: str, *, below: int) -> str:
+    """The headings of ``html`` (h1 to h6, as Markdown or typed HTML makes them) moved below a
+    heading of level ``below`` (1 to 5), keeping their order of rank: the highest typed becomes
+    ``below + 1``, the next ``below + 2``, none skipped (PDF/UA and WCAG 1.3.1 want no gap
+    in the outline), none past h6. Run before nh3, which cleans whatever this gives."""
+    typed = sorted({int(level) for _, level in HEADING_TAG.findall(html)})
+    ranks = {level: min(below + 1 + rank, 6) for rank, level in enumerate(typed)}
+    return HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{ranks[int(tag[2])]}", html)
