@@ -36,7 +36,8 @@ ROW = ["27/03/2025", "", "PSNI", "Home visit (fictional, benchmark)", "Log 1", "
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>'
@@ -179,8 +180,7 @@ def worst_files(scale: float) -> dict[str, tuple[str, bytes, str]]:
         "5,000 rows over the text limits (CSV)": (
             "long.csv",
             csv_text(
-                [COLUMNS]
-                + [[*ROW[:3], "x" * 2001, "y" * 201, "Relevant", "z" * 2001]] * scaled(5000)
+                [COLUMNS] + [[*ROW[:3], "x" * 2001, "y" * 201, "Relevant", ""]] * scaled(5000)
             ),
             "read",
         ),
@@ -301,7 +301,8 @@ class Command(BaseCommand):
 
     def table(self, results: dict[str, Any]) -> str:
         lines = [
-            f"Target: each within {TARGET_SECONDS} s and {TARGET_MB} MB (scale {results['scale']}).",
+            f"Target: each within {TARGET_SECONDS} s and {TARGET_MB} MB "
+            f"(scale {results['scale']}).",
             "",
             "| File | Size | Outcome | Seconds | Peak MB | Grew MB | Message |",
             "|---|---:|---|---:|---:|---:|---|",
