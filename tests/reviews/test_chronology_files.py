@@ -36,7 +36,7 @@ ROWS = [
         "02/04/2025",
         "03/04/2025",
         "Education Authority",
-        "Health visitor Áine Ní Bhriain saw Mother; “she’ll call back” (fictional)",
+        "Health visitor Áine Ní Bhriain saw Mother; “she’ll call back” (fictional)",  # noqa: RUF001
         "",
         "Relevant",
         "Seen at home, Dún Laoghaire Road",
