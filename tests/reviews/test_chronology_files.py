@@ -145,7 +145,8 @@ def saved(book: Workbook) -> bytes:
 
 
 def with_dates(first: object, second: object) -> list[list[object]]:
-    return [COLUMNS, [first, None, *ROWS[0][2:]], [second, None, *ROWS[1][2:]]]
+    heading: list[object] = [*COLUMNS]
+    return [heading, [first, None, *ROWS[0][2:]], [second, None, *ROWS[1][2:]]]
 
 
 XLSX_FILES = {
@@ -203,7 +204,7 @@ def test_a_merged_date_and_agency_belong_to_every_row_they_cover(
     """Issue 15's example: merged over two rows, the second row said "Enter the date"."""
     book = workbook(
         [
-            COLUMNS,
+            [*COLUMNS],
             ["27/03/2025", None, "PSNI", "Called to the home (fictional)", None, "Key event"],
             [None, None, None, "Child AB seen by the officer (fictional)", None, "Relevant"],
             ["28/03/2025", None, "PSNI", "Follow-up visit (fictional)", None, "Context"],
@@ -345,7 +346,7 @@ def test_a_zip_that_unpacks_past_the_limit_is_refused_from_its_directory(
         book.writestr("xl/workbook.xml", "<workbook/>")
         book.writestr("xl/worksheets/sheet1.xml", " " * (LIMITS.unpacked_bytes + 1))
     body = post(personas, review, "bomb.xlsx", content.getvalue())
-    assert "The spreadsheet unpacks to 60 MB; a chronology file may unpack to at most 60 MB" in body
+    assert "The spreadsheet unpacks to 60 MB; a chronology file may unpack to at most 60 MB." in body
 
 
 def test_entities_in_the_xml_are_refused(personas: Personas, review: Review) -> None:

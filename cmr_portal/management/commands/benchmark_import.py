@@ -196,7 +196,7 @@ def worst_files(scale: float) -> dict[str, tuple[str, bytes, str]]:
         ),
         "2,000 columns (CSV)": (
             "wide.csv",
-            csv_text([COLUMNS] + [wide_row] * scaled(5000)),
+            csv_text([COLUMNS] + [wide_row] * scaled(2000)),
             "refused",
         ),
         "2 million shared strings (XLSX)": (
