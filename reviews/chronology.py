@@ -264,8 +264,8 @@ def _check_xlsx(upload: IO[bytes]) -> Checked:
     unpacked = sum(member.file_size for member in members)
     if unpacked > LIMITS.unpacked_bytes:
         raise ImportRefused(
-            f"The spreadsheet unpacks to {unpacked / 1024 / 1024:,.0f} MB; a chronology file may unpack to "
-            f"at most {megabytes(LIMITS.unpacked_bytes)}. Split it into smaller files."
+            f"The spreadsheet unpacks to {unpacked / 1024 / 1024:,.0f} MB; a chronology file may "
+            f"unpack to at most {megabytes(LIMITS.unpacked_bytes)}. Split it into smaller files."
         )
     if any(member.flag_bits & 0x1 for member in members):
         raise ImportRefused(

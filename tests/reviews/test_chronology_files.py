@@ -346,7 +346,9 @@ def test_a_zip_that_unpacks_past_the_limit_is_refused_from_its_directory(
         book.writestr("xl/workbook.xml", "<workbook/>")
         book.writestr("xl/worksheets/sheet1.xml", " " * (LIMITS.unpacked_bytes + 1))
     body = post(personas, review, "bomb.xlsx", content.getvalue())
-    assert "The spreadsheet unpacks to 60 MB; a chronology file may unpack to at most 60 MB." in body
+    assert (
+        "The spreadsheet unpacks to 60 MB; a chronology file may unpack to at most 60 MB." in body
+    )
 
 
 def test_entities_in_the_xml_are_refused(personas: Personas, review: Review) -> None:
