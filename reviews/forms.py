@@ -216,7 +216,9 @@ class ImportForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = megabytes(settings.DOCUMENT_MAX_BYTES)
-        self.fields["file"].help_text = f"A CSV (UTF-8) or XLSX file, smaller than {limit}."
+        self.fields[
+            "file"
+        ].help_text = f"An XLSX file, or a CSV or tab-separated text file, smaller than {limit}."
         self.helper = govuk_helper(Field("file"), button="Check and import")
 
     def clean_file(self) -> UploadedFile:

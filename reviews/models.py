@@ -433,6 +433,42 @@ class ReportExport(models.Model):
         return waiting and since < timezone.now() - EXPORT_STUCK_AFTER
 
 
+class ChronologyImport(models.Model):
+    """A long chronology file imported by a worker, all or nothing, its progress shown: the file
+    is kept as a Document for the worker to read."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        READING = "reading", "Being checked"
+        IMPORTED = "imported", "Imported"
+        REFUSED = "refused", "Needs correcting"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="imports")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(help_text="Rows with something in them, the heading too")
+    rows_read = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    # The rows to correct: [{"number": 12, "problems": ["Enter the date"]}, ...]
+    problems = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True, help_text="Why the file as a whole was refused")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document} for {self.review} ({self.get_status_display()})"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.READING)
+
+
 class Pseudonym(models.Model):
     """A word or name to replace in the publication version: "Jane" becomes "Mother"."""
 

@@ -1,18 +1,24 @@
-"""Background work for reviews: rendering a long report."""
+"""Background work for reviews: rendering a long report, importing a long chronology."""
 
 from functools import partial
+from typing import Any
 
 from celery import shared_task
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cmr_portal.documents.services import store_generated
+from cmr_portal.audit.services import record
+from cmr_portal.documents.services import ACCEPTED, store_checked, store_generated
 from cmr_portal.notifications.services import queue_task
 from cmr_portal.pdf import html_to_pdf
 from panels.models import User
-from reviews import documents
-from reviews.models import ReportExport, Review
+from referrals.workflow import ReferralError
+from reviews import chronology, documents, services
+from reviews.models import ChronologyImport, ReportExport, Review
+
+XLSX = next(mime for mime, (extension, _) in ACCEPTED.items() if extension == "xlsx")
 
 
 @transaction.atomic
@@ -81,3 +87,76 @@ def render_export(export_pk: int) -> None:
     except Exception:
         ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED)
         raise
+
+
+@transaction.atomic
+def request_import(
+    review: Review, upload: UploadedFile, checked: chronology.Checked, *, by: User
+) -> ChronologyImport:
+    """Keep a long chronology file that passed the cheap checks and queue a worker to import
+    it, all or nothing."""
+    text = checked.kind == "text"
+    made = ChronologyImport.objects.create(
+        review=review,
+        document=store_checked(
+            upload,
+            content_type="text/csv" if text else XLSX,
+            extension="csv" if text else "xlsx",
+            by=by,
+        ),
+        rows=checked.rows,
+        requested_by=by,
+    )
+    record(
+        "review.chronology_import_queued",
+        actor=by,
+        target=review,
+        summary=f"Asked for {made.document} to be imported into review {review.reference}",
+        changes={"rows": checked.rows},
+    )
+    transaction.on_commit(partial(queue_task, import_chronology_file, made.pk))
+    return made
+
+
+@shared_task
+def import_chronology_file(import_pk: int) -> None:
+    """Read a kept chronology file and import every row, or none and say which rows to correct.
+    Run twice, the second finds nothing to do."""
+    with transaction.atomic():
+        made = (
+            ChronologyImport.objects.select_for_update(skip_locked=True)
+            .select_related("review", "document", "requested_by")
+            .filter(pk=import_pk, status=ChronologyImport.Status.QUEUED)
+            .first()
+        )
+        if made is None:
+            return
+        made.status = ChronologyImport.Status.READING
+        made.save(update_fields=["status"])
+    imports = ChronologyImport.objects.filter(pk=made.pk)
+    outcome: dict[str, Any] = {"status": ChronologyImport.Status.REFUSED}
+    try:
+        with made.document.file.open("rb") as stream:
+            rows, reports = chronology.read(
+                stream, progress=lambda count: imports.update(rows_read=count)
+            )
+        if reports:
+            outcome["problems"] = [
+                {"number": report.number, "problems": report.problems} for report in reports
+            ]
+        elif not rows:
+            outcome["message"] = "The file has no entries under its headings"
+        else:
+            services.add_chronology_entries(
+                made.review,
+                rows,
+                by=made.requested_by,
+                source=f"imported from {made.document}",
+            )
+            outcome = {"status": ChronologyImport.Status.IMPORTED, "imported": len(rows)}
+    except (chronology.ImportRefused, ReferralError) as refused:
+        outcome["message"] = str(refused)
+    except Exception:
+        imports.update(status=ChronologyImport.Status.FAILED, finished_at=timezone.now())
+        raise
+    imports.update(rows_read=made.rows, finished_at=timezone.now(), **outcome)

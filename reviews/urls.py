@@ -26,6 +26,11 @@ urlpatterns = [
     path(f"{REVIEW}chronology/import/", workspace.import_chronology, name="import_chronology"),
     path(f"{REVIEW}chronology/export/", workspace.export_chronology, name="export_chronology"),
     path(
+        f"{REVIEW}chronology/imports/<uuid:import_uuid>/",
+        workspace.chronology_import,
+        name="chronology_import",
+    ),
+    path(
         f"{REVIEW}chronology/<uuid:entry_uuid>/remove/",
         workspace.remove_entry,
         name="remove_entry",

@@ -60,7 +60,7 @@ from reviews.models import (
     Review,
     ReviewMember,
 )
-from reviews.tasks import request_export
+from reviews.tasks import request_export, request_import
 
 
 def plural(count: int, noun: str) -> str:
@@ -571,14 +571,22 @@ def remove_entry(request: HttpRequest, review_uuid: str, entry_uuid: str) -> Htt
     return redirect("reviews:chronology", review.uuid)
 
 
-def _import(form: ImportForm, review: Review, request: HttpRequest) -> list[chronology.RowReport]:
-    """Import a checked file, all or nothing; the rows to correct, with the form's errors."""
+def _import(
+    form: ImportForm, review: Review, request: HttpRequest
+) -> tuple[HttpResponse | None, list[chronology.RowReport]]:
+    """Import a checked file, all or nothing: the page to go to, or None and the rows to correct
+    with the form's errors. A long file is handed to a worker, and its progress page answered."""
     upload = form.cleaned_data["file"]
+    user = signed_in_user(request)
     try:
-        rows, reports = chronology.read(upload)
+        checked = chronology.check(upload, upload.name or "")
+        if checked.rows > chronology.LIMITS.background_rows:
+            made = request_import(review, upload, checked, by=user)
+            return redirect("reviews:chronology_import", review.uuid, made.uuid), []
+        rows, reports = chronology.read(upload, checked)
     except chronology.ImportRefused as refused:
         form.add_error("file", str(refused))
-        return []
+        return None, []
     if reports:
         needs = "needs" if len(reports) == 1 else "need"
         form.add_error(
@@ -591,14 +599,13 @@ def _import(form: ImportForm, review: Review, request: HttpRequest) -> list[chro
     else:
         source = f"imported from {upload.name}"
         try:
-            services.add_chronology_entries(
-                review, rows, by=signed_in_user(request), source=source, request=request
-            )
+            services.add_chronology_entries(review, rows, by=user, source=source, request=request)
         except ReferralError as error:
             form.add_error("file", str(error))
         else:
             messages.success(request, f"Imported {plural(len(rows), 'entry')}.")
-    return reports
+            return redirect("reviews:chronology", review.uuid), []
+    return None, reports
 
 
 @require_http_methods(["GET", "POST"])
@@ -609,14 +616,29 @@ def import_chronology(request: HttpRequest, review_uuid: str) -> HttpResponse:
     form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     reports: list[chronology.RowReport] = []
     if request.method == "POST" and form.is_valid():
-        reports = _import(form, review, request)
-        if form.is_valid():
-            return redirect("reviews:chronology", review.uuid)
+        done, reports = _import(form, review, request)
+        if done is not None:
+            return done
     return render(
         request,
         "reviews/import_chronology.html",
         {"review": review, "form": form, "reports": reports, "columns": chronology.COLUMNS},
     )
+
+
+@require_GET
+def chronology_import(request: HttpRequest, review_uuid: str, import_uuid: str) -> HttpResponse:
+    """A long import's progress: the page asks again every few seconds until the worker is
+    done, then shows the number imported or the rows to correct."""
+    review = get_review_for(request, review_uuid)
+    made = review.imports.select_related("document").filter(uuid=import_uuid).first()
+    if made is None or not services.can_draft(signed_in_user(request), review):
+        raise Http404
+    reports = [chronology.RowReport(row["number"], row["problems"]) for row in made.problems]
+    template = (
+        "reviews/_import_status.html" if "partial" in request.GET else "reviews/import_status.html"
+    )
+    return render(request, template, {"review": review, "made": made, "reports": reports})
 
 
 class Echo:

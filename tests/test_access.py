@@ -29,7 +29,14 @@ from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
 from reviews import services as review_services
-from reviews.models import Action, ActionUpdate, AgencyReport, ChronologyEntry, ReportExport
+from reviews.models import (
+    Action,
+    ActionUpdate,
+    AgencyReport,
+    ChronologyEntry,
+    ChronologyImport,
+    ReportExport,
+)
 from tests import files
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow
@@ -208,7 +215,14 @@ def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Refe
             document=store_generated(files.PDF, name="report.pdf", by=people.lead_reviewer),
             requested_by=people.lead_reviewer,
         )
+        long_import = ChronologyImport.objects.create(
+            review=review,
+            document=store_generated(files.PDF, name="chronology.csv", by=people.reviewer),
+            rows=301,
+            requested_by=people.reviewer,
+        )
         values = {
+            "import": long_import.uuid,
             "export": made.uuid,
             "report": report.uuid,
             "entry": entry.uuid,
@@ -405,6 +419,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "reviews:export_chronology": Expect(
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("chronology/export/"),
+    ),
+    "reviews:chronology_import": Expect(
+        only(REVIEWERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("chronology/imports/{import}/"),
     ),
     "reviews:remove_entry": Expect(
         split([], REVIEWERS, post_only=True), url=review_url("chronology/{entry}/remove/")

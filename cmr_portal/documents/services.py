@@ -99,6 +99,25 @@ def store_upload(upload: UploadedFile, *, by: AbstractBaseUser) -> Document:
     return document
 
 
+def store_checked(
+    upload: UploadedFile, *, content_type: str, extension: str, by: AbstractBaseUser
+) -> Document:
+    """Keep an upload whose content a domain app has read and checked itself (a chronology
+    saved as text, which no file signature names), under a random name, for a worker to read.
+    Call inside the caller's transaction."""
+    upload.seek(0)
+    document = Document(
+        original_name=upload.name or "document",
+        content_type=content_type,
+        extension=extension,
+        size=upload.size or 0,
+        uploaded_by_id=by.pk,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    return document
+
+
 def store_generated(pdf: bytes, *, name: str, by: AbstractBaseUser) -> Document:
     """Keep a PDF the portal made (an exported report) like an upload, under a random name."""
     document = Document(
