@@ -43,6 +43,11 @@ KINDS = {
 }
 
 
+# The level of a findings section's own heading in the documents (3.1 in the overview report):
+# the headings typed in it print below it.
+SECTION_HEADING = 3
+
+
 def pseudonyms(review: Review) -> list[tuple[str, str]]:
     """The review's pseudonym map: (original, replacement)."""
     return list(review.pseudonyms.values_list("original", "replacement"))
@@ -90,10 +95,16 @@ def context(review: Review, kind: Kind) -> dict[str, Any]:
         "sections": [
             (section, mark_safe(html), mark_safe(drafting.first_block(html)))  # noqa: S308
             for section, html in (
-                # Rendered and cleaned by nh3 when saved; the publication version has no links.
+                # Rendered and cleaned by nh3 when saved; the publication version has no links;
+                # the headings typed print below the section's own.
                 (
                     section,
-                    drafting.clean(section.html, links=False) if kind.anonymised else section.html,
+                    drafting.shift_headings(
+                        drafting.clean(section.html, links=False)
+                        if kind.anonymised
+                        else section.html,
+                        below=SECTION_HEADING,
+                    ),
                 )
                 for section in sections
             )

@@ -6,6 +6,7 @@ import difflib
 import re
 
 import cmarkgfm
+from cmarkgfm.cmark import Options
 import nh3
 from django.db import transaction
 from django.http import HttpRequest
@@ -24,9 +25,9 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
     "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td", "a",
 }  # fmt: skip
-# The level of a findings section's own heading, on its page and in the documents (3.1 in the
-# overview report): the headings typed in it print below it.
-SECTION_HEADING = 3
+# The level of a findings section's own heading on its page (the page's h1): the headings typed
+# in it are kept below it (documents.SECTION_HEADING moves them below the section's heading there).
+PAGE_HEADING = 1
 # The longest text a findings section may hold: about 15,000 words, far beyond any section of a
 # review, and rendered in well under a second.
 MAX_SECTION_CHARACTERS = 100_000
@@ -67,16 +68,19 @@ def render(text: str) -> SafeString:
 
     GitHub's CommonMark (cmark-gfm, in C) with its tables and autolinks: its time grows in step
     with the text, however hostile (see docs/performance.md), where Python-Markdown took
-    seconds for a few thousand ``[``. Raw HTML is left out by cmark and again by nh3. The
-    headings typed print below the section's own heading (``SECTION_HEADING``)."""
-    html = cmarkgfm.markdown_to_html_with_extensions(text, extensions=["table", "autolink"])
-    html = shift_headings(html, below=SECTION_HEADING)
+    seconds for a few thousand ``[``. HTML typed among the Markdown is passed by cmark (which
+    would otherwise drop it, words and all) to nh3, which keeps its words and the tags of
+    ``ALLOWED_TAGS`` only. The headings typed are kept below the page's own (``PAGE_HEADING``)."""
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=Options.CMARK_OPT_UNSAFE, extensions=["table", "autolink"]
+    )
+    html = shift_headings(html, below=PAGE_HEADING)
     return mark_safe(clean(flatten(html)))  # noqa: S308 - cleaned by nh3
 
 
 def flatten(html: str) -> str:
-    """cmark's HTML (its own tags only: raw HTML is left out) with every element nested deeper
-    than ``MAX_NESTING`` taken out and its text kept, in one pass."""
+    """cmark's HTML with every element nested deeper than ``MAX_NESTING`` taken out and its text
+    kept, in one pass (HTML typed by the writer may be unbalanced: nh3 mends what this leaves)."""
     out: list[str] = []
     kept: list[bool] = []
     done = 0

@@ -2,12 +2,16 @@
 
 import contextlib
 
+import pytest
 from playwright.sync_api import Browser, Error
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import watch_policy
 
 
+# Serialized, as every browser test: a flush after it must leave the roles seeded by migrate to
+# the transactional tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_inline_script_is_refused_and_seen(browser: Browser, live_server: LiveServer) -> None:
     page = browser.new_page()
     refused: list[str] = []
