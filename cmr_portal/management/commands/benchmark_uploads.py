@@ -104,7 +104,8 @@ def request(
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         cookies = dict(
-            value.split(";", 1)[0].split("=", 1) for value in response.headers.get_all("Set-Cookie", [])
+            value.split(";", 1)[0].split("=", 1)
+            for value in response.headers.get_all("Set-Cookie", [])
         )
         return response.status, response.read(), cookies
     finally:
@@ -121,11 +122,15 @@ def multipart(token: str, name: str, content: bytes) -> tuple[bytes, str]:
     """The import form as a browser posts it: the body and its content type."""
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
-        f"{token}\r\n--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+            f"{token}\r\n--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -138,6 +143,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=3, help="gunicorn's sync workers")
         parser.add_argument("--port", type=int, default=8078)
         parser.add_argument("--output", default="var/benchmark/uploads.json")
+        parser.add_argument(
+            "--no-target",
+            action="store_true",
+            help="write the figures without judging them against the target (the tests' run)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port: int = options["port"]
@@ -190,7 +200,9 @@ class Command(BaseCommand):
             except OSError:
                 pass
             time.sleep(0.2)
-        raise CommandError(f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s: see {log}")
+        raise CommandError(
+            f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s: see {log}"
+        )
 
     def round(
         self, port: int, path: str, session: str, title: str, name: str, content: bytes, count: int
@@ -267,11 +279,11 @@ class Command(BaseCommand):
         passed = not failed and not unhealthy and worst < HEALTH_TARGET_SECONDS * 1000
         results = {
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "command": "manage.py benchmark_uploads " + " ".join(
-                f"--{key} {options[key]}" for key in ("scale", "uploads", "workers")
-            ),
+            "command": "manage.py benchmark_uploads "
+            + " ".join(f"--{key} {options[key]}" for key in ("scale", "uploads", "workers")),
             "server": f"gunicorn, {options['workers']} sync workers, on 127.0.0.1",
-            "production_settings": not settings.DEBUG and os.environ.get("PORTAL_ENV") != "development",
+            "production_settings": not settings.DEBUG
+            and os.environ.get("PORTAL_ENV") != "development",
             "machine": {"cpus": os.cpu_count(), "system": platform.platform()},
             "target": f"no upload 5xx; /healthz 200 within {HEALTH_TARGET_SECONDS:g} s",
             "passed": passed,
@@ -289,7 +301,7 @@ class Command(BaseCommand):
                 f"{row['file']}: {answers}; /healthz worst {row['healthz']['worst_ms']} ms, "
                 f"p95 {row['healthz']['p95_ms']} ms"
             )
-        if not passed:
+        if not passed and not options["no_target"]:
             raise CommandError(
                 f"The upload test failed: {len(failed)} uploads answered neither 200 nor 302, "
                 f"{unhealthy} /healthz answers were not 200, the slowest took {worst} ms "
