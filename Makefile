@@ -22,7 +22,7 @@ TEST_ENV := PORTAL_ENV=development \
 	DATABASE_URL=postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/1
 
-.PHONY: help setup run test pytest services lint format lock clean benchmark loadtest
+.PHONY: help setup run test pytest services lint format lock clean benchmark loadtest uploadtest
 
 help:
 	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000"
@@ -30,6 +30,7 @@ help:
 	@echo "make pytest ARGS='tests/test_health.py -k broker'   run some tests (after one make test)"
 	@echo "make benchmark   fictional national-scale data and the benchmark (docs/performance.md)"
 	@echo "make loadtest    100 signed-in people on gunicorn for 5 minutes (LOADTEST_ARGS='20s 100')"
+	@echo "make uploadtest  the worst chronology files three at once on gunicorn, /healthz alongside"
 	@echo "make format  format the code with ruff"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 
@@ -91,6 +92,11 @@ loadtest: services setup
 	$(TEST_ENV) DATABASE_URL=$(LOADTEST_DB) $(BIN)/python manage.py migrate --verbosity 0
 	$(TEST_ENV) DATABASE_URL=$(LOADTEST_DB) $(BIN)/python manage.py generate_scale_data --scale 0.1 >/dev/null
 	$(TEST_ENV) DATABASE_URL=$(LOADTEST_DB) scripts/loadtest.sh $(LOADTEST_ARGS)
+
+# The upload test, apart from make benchmark: it needs no scale data, takes about a minute and
+# answers one question (does an upload hold a worker?) that a change to the import should re-ask.
+uploadtest: services setup
+	$(TEST_ENV) scripts/uploadtest.sh $(UPLOADTEST_SCALE)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

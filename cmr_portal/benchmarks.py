@@ -13,10 +13,12 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from panels.access import grant
 from panels.middleware import LAST_SEEN, SIGNED_IN_AT
 from panels.models import Agency, Panel, User
 from referrals.models import Decision, Outcome, Referral
 from reviews.models import FindingSection, Review, ReviewMember, ReviewRecommendation
+from reviews.services import ROLE_PERMISSIONS
 
 DEVICE_NAME = "Authenticator app (benchmark, fictional)"
 
@@ -60,8 +62,10 @@ class Rollback(Exception):
 
 
 def fictional_review(stage: str = Review.Stage.FOLLOW_UP) -> ReviewRecommendation:
-    """A fictional review with its lead and an agency contact, and one recommendation: what the
-    benchmarks fill with data. Call it inside a transaction that is rolled back."""
+    """A fictional review with its lead (holding the lead's permissions on it, as
+    ``reviews.services.appoint`` grants them) and an agency contact, and one recommendation: what
+    the benchmarks fill with data. Call it inside a transaction that is rolled back, or on a
+    database kept for benchmarks."""
     stamp = uuid.uuid4().hex[:8]
     panel = Panel.objects.get(code="BEL")
     agency = Agency.objects.get(short_name="PSNI")
@@ -95,6 +99,8 @@ def fictional_review(stage: str = Review.Stage.FOLLOW_UP) -> ReviewRecommendatio
     ReviewMember.objects.create(
         review=review, user=lead, role=ReviewMember.Role.LEAD, appointed_by=lead
     )
+    for permission in ROLE_PERMISSIONS[ReviewMember.Role.LEAD]:
+        grant(lead, f"reviews.{permission}", review)
     FindingSection.objects.bulk_create(
         FindingSection(review=review, key=key) for key in FindingSection.Key
     )

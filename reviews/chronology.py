@@ -62,6 +62,9 @@ class Limits:
     unpacked_bytes: int = 60 * 1024 * 1024  # all members together, as the zip directory says
     merged_ranges: int = 10_000
     background_rows: int = 300  # more rows than this are imported by a worker, with progress
+    # More distinct texts than this are imported by a worker too: openpyxl reads them all before
+    # the first row (200,000 took 1.8 s; docs/performance.md, the upload test).
+    background_shared_strings: int = 20_000
 
 
 LIMITS = Limits()
@@ -100,9 +103,19 @@ class Checked:
     delimiter: str = ","
     sheet: str = ""  # an XLSX's first worksheet, as a member of the zip
     last_row: int = 0  # an XLSX's last row with something in it: nothing below it is read
+    shared_strings: int = 0  # an XLSX's distinct texts, which openpyxl reads before any row
     # An XLSX's merged ranges over the chronology's columns, per column: (first row, last row,
     # first column), sorted, so that the value of the range's first cell fills every row of it.
     merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def in_background(checked: Checked) -> bool:
+    """Whether reading the file is long enough work to give to a worker: more rows than
+    ``LIMITS.background_rows`` or more distinct texts than ``LIMITS.background_shared_strings``."""
+    return (
+        checked.rows > LIMITS.background_rows
+        or checked.shared_strings > LIMITS.background_shared_strings
+    )
 
 
 def number(value: int) -> str:
@@ -274,8 +287,9 @@ def _check_xlsx(upload: IO[bytes]) -> Checked:
         )
     try:
         sheet = _first_sheet(book)
+        shared = _SharedStrings()
         if "xl/sharedStrings.xml" in names:
-            _scan(book, "xl/sharedStrings.xml", _SharedStrings())
+            _scan(book, "xl/sharedStrings.xml", shared)
         scan = _Sheet()
         _scan(book, sheet, scan)
     except (KeyError, expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError) as error:
@@ -286,6 +300,7 @@ def _check_xlsx(upload: IO[bytes]) -> Checked:
         scan.filled_rows,
         sheet=sheet,
         last_row=scan.last_row,
+        shared_strings=shared.count,
         merged=scan.merged_by_column(),
     )
 

@@ -580,7 +580,7 @@ def _import(
     user = signed_in_user(request)
     try:
         checked = chronology.check(upload, upload.name or "")
-        if checked.rows > chronology.LIMITS.background_rows:
+        if chronology.in_background(checked):
             made = request_import(review, upload, checked, by=user)
             return redirect("reviews:chronology_import", review.uuid, made.uuid), []
         rows, reports = chronology.read(upload, checked)

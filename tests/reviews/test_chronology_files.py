@@ -387,6 +387,38 @@ def test_a_long_file_is_imported_by_a_worker_with_its_progress_shown(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_short_file_with_many_texts_is_imported_by_a_worker(
+    personas: Personas, worker: None
+) -> None:
+    # Two rows, but more distinct texts than a web worker reads itself (openpyxl reads them all
+    # first: three such uploads at once held every gunicorn worker, docs/performance.md).
+    review = flow.with_team(personas)
+    texts = [*COLUMNS, *ROWS[0]] + [f"Unused text {n}" for n in range(20_000)]
+    cells = "".join(f'<c r="{chr(65 + n)}1" t="s"><v>{n}</v></c>' for n in range(7))
+    cells2 = "".join(f'<c r="{chr(65 + n)}2" t="s"><v>{7 + n}</v></c>' for n in range(7))
+    shared = "".join(f"<si><t>{text}</t></si>" for text in texts)
+    client = sign_in(Client(), personas.reviewer)
+    response = client.post(
+        f"/reviews/{review.uuid}/chronology/import/",
+        {
+            "file": SimpleUploadedFile(
+                "texts.xlsx", xlsx(f'<row r="1">{cells}</row><row r="2">{cells2}</row>', shared)
+            )
+        },
+    )
+    made = ChronologyImport.objects.get(review=review)
+    assert response["Location"] == f"/reviews/{review.uuid}/chronology/imports/{made.uuid}/"
+    status = f"/reviews/{review.uuid}/chronology/imports/{made.uuid}/?partial=1"
+    for _ in range(200):
+        body = client.get(status).content.decode()
+        if "Imported" in body or "correct" in body:
+            break
+        time.sleep(0.05)
+    assert "1 entry added to the chronology" in body
+    assert ChronologyEntry.objects.filter(review=review).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_long_file_with_bad_rows_imports_nothing_and_lists_them(
     personas: Personas, worker: None
 ) -> None:

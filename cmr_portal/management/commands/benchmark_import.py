@@ -88,12 +88,13 @@ def text_cell(row: int, column: int, text: str) -> str:
     return f'<c r="{column_letters(column)}{row}" t="inlineStr"><is><t>{escaped}</t></is></c>'
 
 
-def rows_xml(rows: list[list[str]]) -> str:
+def rows_xml(rows: list[list[str]], first: int = 1) -> str:
+    """The rows as a sheet's XML, numbered from ``first``."""
     return "".join(
         f'<row r="{number}">'
         + "".join(text_cell(number, column, text) for column, text in enumerate(row, 1) if text)
         + "</row>"
-        for number, row in enumerate(rows, 1)
+        for number, row in enumerate(rows, first)
     )
 
 
@@ -174,6 +175,18 @@ def worst_files(scale: float) -> dict[str, tuple[str, bytes, str]]:
         for _ in range(scaled(400)):
             yield " " * (1024 * 1024)
 
+    # The longest file a web worker reads itself (LIMITS.background_rows with the heading), every
+    # cell it can as long as a cell may be: each row has a report to show.
+    own_rows = scaled(LIMITS.background_rows - 1)
+    longest = "x" * LIMITS.cell_characters
+    longest_csv_row = [*ROW[:3], longest, longest, "Relevant", ""]
+
+    def longest_rows() -> Any:
+        yield rows_xml([COLUMNS])
+        cells = [*ROW[:3], *[longest] * 6]
+        for n in range(2, own_rows + 2):
+            yield rows_xml([cells], first=n)
+
     return {
         "5,000 good rows (XLSX)": ("good.xlsx", xlsx(rows_xml(good[: scaled(5000) + 1])), "read"),
         "5,000 good rows (CSV)": ("good.csv", csv_text(good[: scaled(5000) + 1]), "read"),
@@ -212,6 +225,16 @@ def worst_files(scale: float) -> dict[str, tuple[str, bytes, str]]:
             "rows.csv",
             b"\n".join([b",".join(c.encode() for c in COLUMNS)] + [b"1"] * scaled(1_000_000)),
             "refused",
+        ),
+        "299 rows of the longest cells (CSV)": (
+            "longest.csv",
+            csv_text([COLUMNS] + [longest_csv_row] * own_rows),
+            "read",
+        ),
+        "299 rows of the longest cells (XLSX)": (
+            "longest.xlsx",
+            xlsx(streamed_sheet(longest_rows)),
+            "read",
         ),
         "400 MB of spaces in the sheet (zip bomb)": (
             "bomb.xlsx",
