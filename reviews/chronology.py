@@ -65,6 +65,9 @@ class Limits:
     # More distinct texts than this are imported by a worker too: openpyxl reads them all before
     # the first row (200,000 took 1.8 s; docs/performance.md, the upload test).
     background_shared_strings: int = 20_000
+    # And a file with more to read than this (a CSV's text, an XLSX's sheet and texts unpacked):
+    # 299 rows of the longest cells took a web worker about 3 s (the upload test).
+    background_bytes: int = 2 * 1024 * 1024
 
 
 LIMITS = Limits()
@@ -104,6 +107,8 @@ class Checked:
     sheet: str = ""  # an XLSX's first worksheet, as a member of the zip
     last_row: int = 0  # an XLSX's last row with something in it: nothing below it is read
     shared_strings: int = 0  # an XLSX's distinct texts, which openpyxl reads before any row
+    # What reading it means reading, in bytes: a CSV's text, or an XLSX's sheet and texts unpacked.
+    size: int = 0
     # An XLSX's merged ranges over the chronology's columns, per column: (first row, last row,
     # first column), sorted, so that the value of the range's first cell fills every row of it.
     merged: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -111,10 +116,12 @@ class Checked:
 
 def in_background(checked: Checked) -> bool:
     """Whether reading the file is long enough work to give to a worker: more rows than
-    ``LIMITS.background_rows`` or more distinct texts than ``LIMITS.background_shared_strings``."""
+    ``LIMITS.background_rows``, more distinct texts than ``LIMITS.background_shared_strings``, or
+    more to read than ``LIMITS.background_bytes``."""
     return (
         checked.rows > LIMITS.background_rows
         or checked.shared_strings > LIMITS.background_shared_strings
+        or checked.size > LIMITS.background_bytes
     )
 
 
@@ -162,7 +169,7 @@ def check(upload: IO[bytes], name: str = "") -> Checked:
     for row in _text_rows(text, delimiter):
         if any(str(cell).strip() for cell in row[1]):
             rows += 1
-    return Checked("text", rows, text=text, delimiter=delimiter)
+    return Checked("text", rows, text=text, delimiter=delimiter, size=len(data))
 
 
 NOT_SPREADSHEETS = (
@@ -301,6 +308,11 @@ def _check_xlsx(upload: IO[bytes]) -> Checked:
         sheet=sheet,
         last_row=scan.last_row,
         shared_strings=shared.count,
+        size=sum(
+            member.file_size
+            for member in members
+            if member.filename in {sheet, "xl/sharedStrings.xml"}
+        ),
         merged=scan.merged_by_column(),
     )
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cmr_portal.management.commands.benchmark_import import csv_text, rows_xml, xlsx
-from reviews.chronology import COLUMNS, LIMITS
+from reviews.chronology import COLUMNS, LIMITS, check, in_background
 from reviews.models import ChronologyEntry, ChronologyImport, Review
 from tests.conftest import Personas, sign_in
 from tests.reviews import flow
@@ -441,3 +441,18 @@ def test_a_long_file_with_bad_rows_imports_nothing_and_lists_them(
     assert "The date must be a real date" in body
     assert "No agency is called &#x27;Nowhere&#x27;" in body
     assert not ChronologyEntry.objects.filter(review=review).exists()
+
+
+def test_a_short_file_with_much_text_is_read_by_a_worker() -> None:
+    """A few rows of the longest cells are as much work as thousands of short ones: three such
+    uploads at once held every gunicorn worker for seconds (docs/performance.md)."""
+    long_notes = "x" * 30_000
+    heavy = "\r\n".join(
+        [",".join(COLUMNS)] + [f"27/03/2025,PSNI,Fictional visit,,Context,{long_notes}"] * 80
+    ).encode()
+    light = "\r\n".join(
+        [",".join(COLUMNS)] + ["27/03/2025,PSNI,Fictional visit,,Context,Notes"] * 80
+    ).encode()
+    assert len(heavy) > LIMITS.background_bytes
+    assert in_background(check(io.BytesIO(heavy), "heavy.csv"))
+    assert not in_background(check(io.BytesIO(light), "light.csv"))
