@@ -6,8 +6,8 @@ import difflib
 import re
 
 import cmarkgfm
-from cmarkgfm.cmark import Options
 import nh3
+from cmarkgfm.cmark import Options
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
