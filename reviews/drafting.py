@@ -7,7 +7,7 @@ import re
 
 import cmarkgfm
 import nh3
-from cmarkgfm.cmark import Options
+from cmarkgfm.cmark import Options  # type: ignore[import-untyped]
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
