@@ -7,19 +7,6 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    """Records to search and read, never to add, change or delete here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class PortalAdminSite(admin.AdminSite):
     site_header = "CMR portal administration"
     site_title = "CMR portal administration"

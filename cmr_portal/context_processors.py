@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.notifications.models import Notification
 from panels.models import SBNI_STAFF, User
 from panels.security import second_factor_done
 

@@ -65,10 +65,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    "cmr_portal",
-    "cmr_portal.audit",
-    "cmr_portal.notifications",
-    "cmr_portal.documents",
+    "cmr_portal.tooling",
+    "cmr_portal.kernel.audit",
+    "cmr_portal.kernel.notifications",
+    "cmr_portal.kernel.documents",
     "panels",
     "referrals",
     "reviews",
@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cmr_portal.middleware.NoStoreMiddleware",
+    "cmr_portal.kernel.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "panels.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After the person is known, so that its 400 page is the portal's own, with the menu.
-    "cmr_portal.middleware.RequestCleaningMiddleware",
+    "cmr_portal.kernel.middleware.RequestCleaningMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "panels.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,7 +157,7 @@ AXES_USERNAME_CALLABLE = "panels.security.attempted_email"
 AXES_LOCKOUT_CALLABLE = "panels.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "cmr_portal.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "cmr_portal.kernel.client.client_address"
 
 # Two-factor authentication (django-otp): TOTP in an authenticator app, and recovery codes.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CMR portal")
@@ -259,13 +259,13 @@ REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
 EMAIL_HORIZON_HOURS = env.float("EMAIL_HORIZON_HOURS", default=48)
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
-        "task": "cmr_portal.notifications.tasks.sweep",
+        "task": "cmr_portal.kernel.notifications.tasks.sweep",
         "schedule": REMINDER_SWEEP_MINUTES * 60,
     },
     # The emails due (first tries lost with the broker, and retries), and the day's digests
     # from the digest hour on, until each has gone.
     "email-sweep": {
-        "task": "cmr_portal.notifications.tasks.send_due_emails",
+        "task": "cmr_portal.kernel.notifications.tasks.send_due_emails",
         "schedule": 60,
     },
 }
@@ -284,7 +284,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The proxies (addresses or networks) whose X-Forwarded-For is believed: see cmr_portal/client.py.
+# The proxies whose X-Forwarded-For is believed (cmr_portal/kernel/client.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 X_FRAME_OPTIONS = "DENY"
 
@@ -308,7 +308,7 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client": {"()": "cmr_portal.client.ClientAddressFilter"}},
+    "filters": {"client": {"()": "cmr_portal.kernel.client.ClientAddressFilter"}},
     "formatters": {
         "request": {"format": "%(levelname)s %(name)s client=%(client)s %(message)s"},
     },

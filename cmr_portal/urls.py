@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path("two-factor/verify/", panel_views.two_factor_verify, name="two_factor_verify"),
     path("panels/", include("panels.urls")),
-    path("notifications/", include("cmr_portal.notifications.urls")),
+    path("notifications/", include("cmr_portal.kernel.notifications.urls")),
     # Before the referrals: the reviews app owns /referrals/<uuid>/decide/, which the referral
     # sections' /referrals/<uuid>/<slug>/ would otherwise catch.
     path("", include("reviews.urls")),

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError
 
-from cmr_portal.audit.services import record
 from cmr_portal.celery import app as celery_app
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,10 @@ rule says so), and grants are written only through ``grant`` and ``revoke``.
 
 from typing import TYPE_CHECKING, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
@@ -73,3 +75,11 @@ def objects_for(user: "User", perm: str, model: type[M]) -> QuerySet[M]:
         user, perm, klass=model, with_superuser=False, accept_global_perms=False
     )
     return found
+
+
+def signed_in_user(request: HttpRequest) -> "User":
+    """The signed-in user of a request; LoginRequiredMiddleware has already turned everyone else
+    away (an ``AssertionError`` here means a view was opened to anonymous visitors)."""
+    user = request.user
+    assert isinstance(user, get_user_model())
+    return user

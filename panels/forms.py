@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from cmr_portal.forms import GovukFormMixin, govuk_helper
+from cmr_portal.kernel.forms import GovukFormMixin, govuk_helper
 from panels.models import Membership, User
 
 

@@ -21,22 +21,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from cmr_portal.audit.services import record
-from cmr_portal.forms import posted
-from cmr_portal.notifications.services import queue_task
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.forms import posted
+from cmr_portal.kernel.notifications.services import queue_task
 from panels import services
+from panels.access import signed_in_user
 from panels.forms import ChangeRoleForm, InviteMemberForm, ResetPasswordForm, TwoFactorCodeForm
 from panels.models import Membership, Panel, User
 from panels.security import has_second_factor, second_factor_done
 from panels.tasks import send_password_reset
 
 RECOVERY_CODES_SESSION_KEY = "recovery_codes_to_show"
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    """The signed-in user; LoginRequiredMiddleware has already turned everyone else away."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class ResetPasswordView(auth_views.PasswordResetView):

@@ -1,8 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cmr_portal.kernel.admin import ListEntryAdmin
 from referrals.models import LearningRoute, Timescale
 
 
@@ -19,16 +18,6 @@ class TimescaleAdmin(admin.ModelAdmin[Timescale]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Timescale | None = None) -> bool:
-        return False
-
-
-class ListEntryAdmin(admin.ModelAdmin[Any]):
-    """A list administrators keep: add, rename or retire an entry, never delete it."""
-
-    list_display = ["name", "active"]
-    list_editable = ["active"]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -17,8 +17,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from cmr_portal.audit.services import record
-from cmr_portal.notifications.services import notify
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.notifications.services import notify
 from panels.models import SbniRole, User
 from referrals.models import (
     AgendaItem,

@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.db.models import Q, QuerySet
 
-from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
+from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
 from panels.models import User
 from referrals.consideration import DecisionValues
 from referrals.forms import REGULATION_17_LIMBS

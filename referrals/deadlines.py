@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from cmr_portal.working_days import add_working_days, latest_start, working_days_between
+from cmr_portal.kernel.working_days import add_working_days, latest_start, working_days_between
 from referrals.models import InformationRequest, Referral, Timescale
 
 

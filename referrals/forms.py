@@ -11,13 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from cmr_portal.documents.services import (
+from cmr_portal.kernel.documents.services import (
     ACCEPTED_NAMES,
     DocumentRefused,
     check_upload,
     megabytes,
 )
-from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_date
+from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin, govuk_helper, long_date
 from panels.models import Agency
 from referrals.models import AgencyInvolvement, Answer, Referral, Sibling
 from referrals.services import DATE_LABELS, REQUIRED_AT_SUBMISSION, date_problems

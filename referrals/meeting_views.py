@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmr_portal.audit.services import record
-from cmr_portal.forms import posted
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.forms import posted
+from panels.access import signed_in_user
 from panels.models import SBNI_STAFF
-from panels.views import signed_in_user
 from referrals import consideration
 from referrals.consideration_forms import (
     AgendaForm,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from cmr_portal.documents.models import Document
+from cmr_portal.kernel.documents.models import Document
+from cmr_portal.kernel.lists import ListEntry
 from panels.models import SBNI_STAFF, Agency, Panel, User
 
 
@@ -348,21 +349,6 @@ class Outcome(models.TextChoices):
 
 
 CMR_REQUIRED = (Outcome.CMR_17_2, Outcome.CMR_17_3)
-
-
-class ListEntry(models.Model):
-    """An entry of a list that administrators keep: retired when no longer used, never deleted,
-    so that the records naming it keep their meaning."""
-
-    name = models.CharField(max_length=100, unique=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LearningRoute(ListEntry):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from guardian.models import UserObjectPermission
 
-from cmr_portal.notifications.reminders import Deadline, deadline_source
+from cmr_portal.kernel.notifications.reminders import Deadline, deadline_source
 from panels.models import Membership, Panel, SbniRole, User
 from referrals import deadlines as clocks
 from referrals.models import InformationRequest, Referral, Timescale

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_users_with_perms
 
-from cmr_portal.audit.services import record
-from cmr_portal.documents.services import store_upload
-from cmr_portal.notifications.services import notify
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.documents.services import store_upload
+from cmr_portal.kernel.notifications.services import notify
 from panels.models import Panel, SbniRole, User
 from referrals.models import (
     AgencyInvolvement,

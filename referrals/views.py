@@ -14,16 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.audit.services import record
-from cmr_portal.documents.services import DocumentRefused, attachment
-from cmr_portal.forms import posted
-from cmr_portal.pagination import ForwardPage, forward_page
-from cmr_portal.pdf import html_to_pdf, pdf_response, render_html
-from cmr_portal.working_days import add_working_days
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.documents.services import DocumentRefused, attachment
+from cmr_portal.kernel.forms import posted
+from cmr_portal.kernel.pagination import ForwardPage, forward_page
+from cmr_portal.kernel.pdf import html_to_pdf, pdf_response, render_html
+from cmr_portal.kernel.working_days import add_working_days
+from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, Membership, Panel, SbniRole
-from panels.views import signed_in_user
 from referrals import consideration, deadlines, services
+from referrals.access import get_panel_referral_for, get_referral_for
 from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
@@ -47,28 +48,6 @@ SORTS = {
     "reference": "reference",
     "sent": "-submitted_at",
 }
-
-
-def get_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
-    """A referral the user may see; 404 for one that is missing or forbidden alike."""
-    referral = (
-        Referral.objects.visible_to(signed_in_user(request))
-        .with_clock()
-        .select_related("panel")
-        .filter(uuid=referral_uuid)
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
-
-
-def get_panel_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
-    """A referral of the user's own panel, for a member who may log referrals; 404 otherwise."""
-    referral = get_referral_for(request, referral_uuid)
-    if not signed_in_user(request).has_perm("panels.log_referral", referral.panel):
-        raise Http404
-    return referral
 
 
 def not_a_draft(request: HttpRequest, referral: Referral) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from referrals.admin import ListEntryAdmin
+from cmr_portal.kernel.admin import ListEntryAdmin
 from reviews.models import LearningTheme
 
 # The learning themes applied to reviews and their findings.

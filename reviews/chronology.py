@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 
-from cmr_portal.documents.services import megabytes
+from cmr_portal.kernel.documents.services import megabytes
 from panels.models import Agency
 from reviews.models import ChronologyEntry
 

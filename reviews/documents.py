@@ -1,5 +1,5 @@
 """The review's documents as PDFs: the overview report, the executive summary and the action
-plan status report, from the records, through ``cmr_portal.pdf``."""
+plan status report, from the records, through ``cmr_portal.kernel.pdf``."""
 
 import io
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from cmr_portal.pdf import content_hash, html_to_pdf, render_html
+from cmr_portal.kernel.pdf import content_hash, html_to_pdf, render_html
 from reviews import anonymise, drafting
 from reviews.models import PURPOSES, PublicationSignOff, ReportExport, Review
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cmr_portal.audit.services import record
+from cmr_portal.kernel.audit.services import record
 from panels.models import User
 from reviews.models import FindingSection, FindingVersion
 from reviews.services import ReviewError, can_draft

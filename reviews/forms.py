@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
-from cmr_portal.documents.services import DocumentRefused, check_upload, megabytes
-from cmr_portal.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
+from cmr_portal.kernel.documents.services import DocumentRefused, check_upload, megabytes
+from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
 from panels.models import Agency, User
 from reviews.models import (
     PUBLICATION_CHECKS,

@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cmr_portal.documents.models import Document
+from cmr_portal.kernel.documents.models import Document
+from cmr_portal.kernel.lists import ListEntry
 from panels.models import Agency, User
-from referrals.models import Decision, ListEntry, Referral
+from referrals.models import Decision, Referral
 
 
 class LearningTheme(ListEntry):

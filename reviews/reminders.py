@@ -9,8 +9,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from cmr_portal.notifications.reminders import Deadline, deadline_source
-from cmr_portal.working_days import add_working_days, latest_start
+from cmr_portal.kernel.notifications.reminders import Deadline, deadline_source
+from cmr_portal.kernel.working_days import add_working_days, latest_start
 from panels.models import SbniRole, User
 from referrals import deadlines as clocks
 from referrals.models import Timescale

@@ -15,9 +15,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from cmr_portal.audit.services import record
-from cmr_portal.documents.services import store_upload
-from cmr_portal.notifications.services import notify
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.documents.services import store_upload
+from cmr_portal.kernel.notifications.services import notify
 from panels.access import grant, revoke
 from panels.models import SBNI_STAFF, Agency, SbniRole, User
 from referrals import consideration

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cmr_portal.audit.services import record
-from cmr_portal.documents.services import ACCEPTED, store_checked, store_generated
-from cmr_portal.notifications.services import queue_task
-from cmr_portal.pdf import html_to_pdf
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.documents.services import ACCEPTED, store_checked, store_generated
+from cmr_portal.kernel.notifications.services import queue_task
+from cmr_portal.kernel.pdf import html_to_pdf
 from panels.models import User
 from referrals.workflow import ReferralError
 from reviews import chronology, documents, services

@@ -5,13 +5,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cmr_portal.forms import posted
+from cmr_portal.kernel.forms import posted
+from panels.access import signed_in_user
 from panels.models import User
-from panels.views import signed_in_user
+from referrals.access import get_referral_for
 from referrals.consideration import latest_recommendation
 from referrals.consideration_forms import DecisionForm
 from referrals.models import Decision, Referral
-from referrals.views import get_referral_for
 from referrals.workflow import ReferralError, allowed, sbni_chair
 from reviews import services
 

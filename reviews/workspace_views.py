@@ -23,15 +23,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmr_portal.audit.services import record
-from cmr_portal.documents.models import Document
-from cmr_portal.documents.services import attachment
-from cmr_portal.forms import posted
-from cmr_portal.pagination import forward_page
-from cmr_portal.pdf import pdf_response
-from panels.access import objects_for
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.documents.models import Document
+from cmr_portal.kernel.documents.services import attachment
+from cmr_portal.kernel.forms import posted
+from cmr_portal.kernel.pagination import forward_page
+from cmr_portal.kernel.pdf import pdf_response
+from panels.access import objects_for, signed_in_user
 from panels.models import SBNI_STAFF, Panel, SbniRole, User
-from panels.views import signed_in_user
 from referrals.workflow import ReferralError
 from reviews import chronology, documents, drafting, services
 from reviews.forms import (

@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from cmr_portal.documents.services import store_generated, store_upload
+from cmr_portal.kernel.documents.services import store_generated, store_upload
 from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling

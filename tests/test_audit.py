@@ -4,8 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, RequestFactory
 
-from cmr_portal.audit.models import AuditEvent, AuditEventImmutable
-from cmr_portal.audit.services import record
+from cmr_portal.kernel.audit.models import AuditEvent, AuditEventImmutable
+from cmr_portal.kernel.audit.services import record
 from panels.models import User
 from tests.conftest import sign_in
 from tests.factories import UserFactory

@@ -20,7 +20,7 @@ from django import forms
 from django.test import Client
 from django.utils.html import escape
 
-from cmr_portal.forms import GovukDateField
+from cmr_portal.kernel.forms import GovukDateField
 from panels.models import Agency
 from referrals import services
 from referrals.consideration_forms import MeetingForm

@@ -1,4 +1,4 @@
-"""The one date input of the portal (cmr_portal.forms.GovukDateField), box by box.
+"""The one date input of the portal (cmr_portal.kernel.forms.GovukDateField), box by box.
 
 What GOV.UK's date input accepts is accepted; every refusal has its one message, in the Design
 System's words and order of priority; no number, however large, reaches a server error.
@@ -11,7 +11,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils import timezone
 
-from cmr_portal.forms import GovukDateField, GovukFormMixin
+from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin
 
 THIS_YEAR = timezone.localdate().year
 EVENT = GovukDateField("date of the event")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from cmr_portal.demo import DEMO_TRUST_REFERENCE, PERSONAS
+from cmr_portal.tooling.demo import DEMO_TRUST_REFERENCE, PERSONAS
 from panels.models import User
 from panels.security import DEMO_EMAIL_DOMAIN
 from referrals.models import Meeting, Referral

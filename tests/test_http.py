@@ -9,8 +9,8 @@ from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.client import client_address
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.client import client_address
 from panels.models import User
 from referrals import services
 from tests import files

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client, RequestFactory
 
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.views import server_error
 from panels.models import User
 from tests.conftest import sign_in, wait_for_emails

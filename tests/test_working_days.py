@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from cmr_portal.working_days import add_working_days, is_working_day, working_days_between
+from cmr_portal.kernel.working_days import add_working_days, is_working_day, working_days_between
 
 
 def d(text: str) -> datetime.date:

@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.pdf import html_to_pdf
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.pdf import html_to_pdf
 from panels.models import Agency
 from reviews import anonymise, documents, drafting, services, tasks
 from reviews.models import ReportExport, Review

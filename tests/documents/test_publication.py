@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cmr_portal.pdf import html_to_pdf
+from cmr_portal.kernel.pdf import html_to_pdf
 from reviews import documents, drafting, services, tasks
 from reviews.models import FindingSection, LearningTheme, PublicationSignOff, ReportExport, Review
 from tests.conftest import Personas, sign_in

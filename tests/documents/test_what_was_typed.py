@@ -17,7 +17,7 @@ from django.db import models
 from django.test import Client
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from cmr_portal.pdf import html_to_pdf
+from cmr_portal.kernel.pdf import html_to_pdf
 from panels.models import Agency
 from referrals.models import Decision
 from reviews import documents, drafting, services

@@ -2,9 +2,9 @@
 
 from django.test import Client
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
-from cmr_portal.notifications.services import notify
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.notifications.services import notify
 from panels.models import User
 from tests.conftest import Personas, sign_in
 

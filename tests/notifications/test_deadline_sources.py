@@ -5,8 +5,8 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cmr_portal.notifications import reminders
-from cmr_portal.working_days import add_working_days
+from cmr_portal.kernel.notifications import reminders
+from cmr_portal.kernel.working_days import add_working_days
 from referrals import services as referral_services
 from reviews import services as review_services
 from reviews.models import Action

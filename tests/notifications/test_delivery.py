@@ -15,11 +15,11 @@ import time_machine
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from cmr_portal.audit.models import AuditEvent
 from cmr_portal.celery import app as celery_app
-from cmr_portal.notifications import tasks
-from cmr_portal.notifications.models import Notification
-from cmr_portal.notifications.services import notify, queue_due_emails
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications import tasks
+from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.notifications.services import notify, queue_due_emails
 from panels.models import User
 from tests.conftest import Personas, RedisServer, sign_in
 from tests.notifications.mail_server import MailServer

@@ -20,8 +20,8 @@ import time_machine
 from django.db import connection
 
 from cmr_portal.celery import app as celery_app
-from cmr_portal.notifications.models import Notification
-from cmr_portal.notifications.services import notify, queue_due_emails
+from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.notifications.services import notify, queue_due_emails
 from tests.conftest import Personas
 from tests.notifications.mail_server import MailServer
 

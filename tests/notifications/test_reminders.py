@@ -16,9 +16,9 @@ from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from cmr_portal.celery import app as celery_app
-from cmr_portal.notifications import reminders, tasks
-from cmr_portal.notifications.models import Notification, Reminder
-from cmr_portal.notifications.reminders import Deadline, stages
+from cmr_portal.kernel.notifications import reminders, tasks
+from cmr_portal.kernel.notifications.models import Notification, Reminder
+from cmr_portal.kernel.notifications.reminders import Deadline, stages
 from panels.models import User
 from referrals import services as referral_services
 from reviews.models import Action

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.audit.models import AuditEvent
 from panels import services
 from panels.models import Membership, Panel, User
 from tests.conftest import Personas, sign_in, wait_for_emails

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.notifications.models import Notification
 from panels.models import SbniRole
 from tests.conftest import Personas, sign_in
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cmr_portal.management.commands.benchmark import MAX_QUERIES
+from cmr_portal.tooling.management.commands.benchmark import MAX_QUERIES
 from panels.models import User
 from referrals.models import Referral
 from reviews.models import ChronologyEntry, Review

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from cmr_portal.demo import load_demo_data
-from cmr_portal.management.commands import loadtest_sessions
+from cmr_portal.tooling.demo import load_demo_data
+from cmr_portal.tooling.management.commands import loadtest_sessions
 from panels.models import SbniRole, User
 
 

@@ -5,7 +5,7 @@ import json
 
 from django.core.management import call_command
 
-from cmr_portal.management.commands.benchmark_markdown import inputs
+from cmr_portal.tooling.management.commands.benchmark_markdown import inputs
 
 
 def test_the_markdown_benchmark_runs_every_hostile_input() -> None:

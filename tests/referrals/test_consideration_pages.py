@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.audit.models import AuditEvent
 from referrals import services
 from referrals.models import (
     AgendaItem,

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
 from referrals import consideration
 from referrals.consideration import DecisionValues
 from referrals.models import Decision, LearningRoute, Outcome, Referral

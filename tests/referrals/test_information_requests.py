@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
-from cmr_portal.working_days import add_working_days
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.working_days import add_working_days
 from referrals import deadlines, services
 from referrals.models import InformationRequest, Referral, Timescale
 from referrals.workflow import ReferralError

@@ -8,8 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
 from panels.models import SbniRole, User
 from referrals import consideration, services
 from referrals.models import AgendaItem, Meeting, Referral

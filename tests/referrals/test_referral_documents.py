@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.documents.models import Document
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.documents.models import Document
 from referrals import services
 from referrals.models import Referral
 from tests import files

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.notifications.models import Notification
 from referrals import services
 from referrals.models import Referral
 from tests.conftest import Personas, RedisServer, sign_in, wait_for_emails

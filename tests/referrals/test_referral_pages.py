@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.audit.models import AuditEvent
 from panels.models import Agency
 from referrals import services
 from referrals.models import Referral, Sibling

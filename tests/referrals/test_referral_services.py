@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.audit.models import AuditEvent
 from panels.models import Agency, Panel, User
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling

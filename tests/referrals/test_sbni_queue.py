@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
 from referrals import deadlines, services
 from referrals.models import Referral, Timescale
 from referrals.workflow import ReferralError

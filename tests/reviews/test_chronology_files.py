@@ -14,7 +14,7 @@ from django.test import Client
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cmr_portal.management.commands.benchmark_import import csv_text, rows_xml, xlsx
+from cmr_portal.tooling.management.commands.benchmark_import import csv_text, rows_xml, xlsx
 from reviews.chronology import COLUMNS, LIMITS, check, in_background
 from reviews.models import ChronologyEntry, ChronologyImport, Review
 from tests.conftest import Personas, sign_in

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.audit.models import AuditEvent
 from panels.models import User
 from reviews import drafting
 from reviews.models import FindingSection, FindingVersion, Review

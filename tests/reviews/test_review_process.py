@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.test import Client
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
 from panels.models import Agency
 from referrals.consideration import DecisionValues
 from referrals.models import Outcome

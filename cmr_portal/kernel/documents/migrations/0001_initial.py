@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import cmr_portal.documents.models
+import cmr_portal.kernel.documents.models
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=200, upload_to=cmr_portal.documents.models.storage_name
+                        max_length=200, upload_to=cmr_portal.kernel.documents.models.storage_name
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255)),

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from cmr_portal.scale_data import Generator
+from cmr_portal.tooling.scale_data import Generator
 from referrals.models import Referral
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmr_portal.forms import GovukFormMixin, govuk_helper, posted
-from cmr_portal.notifications import services
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.forms import GovukFormMixin, govuk_helper, posted
+from cmr_portal.kernel.notifications import services
+from cmr_portal.kernel.notifications.models import Notification
 
 
 @require_GET

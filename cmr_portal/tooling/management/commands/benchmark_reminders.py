@@ -24,10 +24,10 @@ from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cmr_portal.benchmarks import Rollback, fictional_review
-from cmr_portal.notifications import reminders
-from cmr_portal.notifications.models import Reminder
-from cmr_portal.working_days import add_working_days
+from cmr_portal.kernel.notifications import reminders
+from cmr_portal.kernel.notifications.models import Reminder
+from cmr_portal.kernel.working_days import add_working_days
+from cmr_portal.tooling.benchmarks import Rollback, fictional_review
 from panels.models import Agency
 from reviews.models import Action, ReviewRecommendation
 

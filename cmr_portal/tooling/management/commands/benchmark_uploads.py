@@ -36,8 +36,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
 
-from cmr_portal.benchmarks import fictional_review, session_store, signed_in_session
-from cmr_portal.management.commands.benchmark_import import worst_files
+from cmr_portal.tooling.benchmarks import fictional_review, session_store, signed_in_session
+from cmr_portal.tooling.management.commands.benchmark_import import worst_files
 from reviews.models import Review
 
 HEALTH_TARGET_SECONDS = 1.0

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from cmr_portal.admin_site import ReadOnlyAdmin
-from cmr_portal.audit.models import AuditEvent
+from cmr_portal.kernel.admin import ReadOnlyAdmin
+from cmr_portal.kernel.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from filetype import filetype
 
-from cmr_portal.documents.models import Document
+from cmr_portal.kernel.documents.models import Document
 
 # The kinds of file the portal accepts, by what their content is, never by their name: the
 # extension a download of each is given, and its name in messages.

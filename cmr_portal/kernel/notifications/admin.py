@@ -4,9 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from cmr_portal.admin_site import ReadOnlyAdmin
-from cmr_portal.notifications import services
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.admin import ReadOnlyAdmin
+from cmr_portal.kernel.notifications import services
+from cmr_portal.kernel.notifications.models import Notification
 
 
 class EmailFilter(admin.SimpleListFilter):

@@ -24,8 +24,8 @@ from django.db import connection, models
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.notifications.models import Notification
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.notifications.models import Notification
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.services import ROLE_PERMISSIONS
 from referrals.models import (

@@ -35,8 +35,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.benchmarks import signed_in_session
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.tooling.benchmarks import signed_in_session
 from panels.models import Membership, SbniRole, User
 from referrals.models import Referral
 from reviews.models import FindingSection, Review, ReviewMember

@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from cmr_portal.notifications.models import Reminder
-from cmr_portal.notifications.services import notify_each
-from cmr_portal.working_days import add_working_days, working_days_between
+from cmr_portal.kernel.notifications.models import Reminder
+from cmr_portal.kernel.notifications.services import notify_each
+from cmr_portal.kernel.working_days import add_working_days, working_days_between
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from cmr_portal.notifications.models import Notification, Reminder
+from cmr_portal.kernel.notifications.models import Notification, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +104,8 @@ def email_notification(notification_pk: int, attempt: int | None = None) -> None
 def sweep() -> int:
     """Queue the reminders due now, and the emails due (see ``send_due_emails``)."""
     # Imported here: the reminders and the services queue emails through this module's task.
-    from cmr_portal.notifications.reminders import sweep as queue_reminders
-    from cmr_portal.notifications.services import queue_due_emails
+    from cmr_portal.kernel.notifications.reminders import sweep as queue_reminders
+    from cmr_portal.kernel.notifications.services import queue_due_emails
 
     queued = queue_reminders()
     queue_due_emails()
@@ -116,7 +116,7 @@ def sweep() -> int:
 def send_due_emails() -> int:
     """Every minute: queue the emails whose next attempt is due, give up those past the horizon,
     and send the day's digests that an outage held back. The number of emails queued."""
-    from cmr_portal.notifications.services import queue_due_emails
+    from cmr_portal.kernel.notifications.services import queue_due_emails
 
     queued = queue_due_emails()
     now = timezone.localtime()
@@ -137,7 +137,7 @@ def daily_digest(made_before: datetime.datetime | None = None) -> int:
     the day is claimed like a reminder, so two beat processes send it once; a failing address is
     recorded on that person's notifications and the others still go.
     """
-    from cmr_portal.notifications.reminders import claim
+    from cmr_portal.kernel.notifications.reminders import claim
 
     today = timezone.localdate().isoformat()
     now = timezone.now()

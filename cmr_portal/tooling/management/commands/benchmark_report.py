@@ -19,8 +19,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from cmr_portal.benchmarks import Rollback, fictional_review
-from cmr_portal.pdf import laid_out, written
+from cmr_portal.kernel.pdf import laid_out, written
+from cmr_portal.tooling.benchmarks import Rollback, fictional_review
 from panels.models import Agency
 from reviews import documents, drafting
 from reviews.models import Action, ChronologyEntry

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cmr_portal.notifications import views
+from cmr_portal.kernel.notifications import views
 
 app_name = "notifications"
 

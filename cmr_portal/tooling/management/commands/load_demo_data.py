@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cmr_portal.demo import load_demo_data
+from cmr_portal.tooling.demo import load_demo_data
 
 
 class Command(BaseCommand):

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class NotificationsConfig(AppConfig):
-    name = "cmr_portal.notifications"
+    name = "cmr_portal.kernel.notifications"
     label = "notifications"
     verbose_name = "Notifications"

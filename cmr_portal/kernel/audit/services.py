@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import HttpRequest
 
-from cmr_portal.audit.models import AuditEvent
-from cmr_portal.client import client_address
+from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.client import client_address
 
 
 def record(

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class DocumentsConfig(AppConfig):
-    name = "cmr_portal.documents"
+    name = "cmr_portal.kernel.documents"
     label = "documents"
     verbose_name = "Documents"

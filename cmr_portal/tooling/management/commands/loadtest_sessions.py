@@ -31,7 +31,7 @@ from django.db.models import F, Q
 from django.test import Client
 from django.urls import reverse
 
-from cmr_portal.benchmarks import session_store, signed_in_session
+from cmr_portal.tooling.benchmarks import session_store, signed_in_session
 from panels.models import SBNI_STAFF, Membership, User
 from referrals.models import Referral
 from reviews.models import Review, ReviewMember

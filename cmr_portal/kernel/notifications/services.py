@@ -14,9 +14,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from cmr_portal.audit.services import record
-from cmr_portal.notifications.models import Notification
-from cmr_portal.notifications.tasks import QUEUED_FOR, RETRY_MOST, email_notification, horizon
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.notifications.tasks import (
+    QUEUED_FOR,
+    RETRY_MOST,
+    email_notification,
+    horizon,
+)
 
 logger = logging.getLogger(__name__)
 
