@@ -69,6 +69,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
 
 # The tests, then the benchmark's one command at a tiny scale, so that it cannot rot.
 test: services setup lint

@@ -1,16 +1,13 @@
 """Forms for signing in (password, reset, second factor) and panel membership."""
 
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from crispy_forms_gds.layout import Field, Size
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from cmr_portal.kernel.forms import GovukFormMixin, govuk_helper
-from panels.models import Membership, User
+from panels.models import Membership
 
 
 def role_field() -> forms.ChoiceField:
@@ -106,22 +103,8 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 
 
 class ResetPasswordForm(GovukFormMixin, PasswordResetForm):
-    """Ask for a link to choose a password (sent by ``panels.tasks.send_password_reset``)."""
-
-    def get_users(self, email: str) -> Iterator[Any]:
-        """Every active account with this address, including one invited but never signed in."""
-        return iter(User.objects.filter(email__iexact=email, is_active=True))
-
-    def send_links(self) -> None:
-        """Email the link to every account with the address (on the worker)."""
-        site = urlsplit(settings.SITE_URL)
-        PasswordResetForm.save(
-            self,
-            domain_override=site.netloc,
-            use_https=site.scheme == "https",
-            subject_template_name="registration/password_reset_subject.txt",
-            email_template_name="registration/password_reset_email.txt",
-        )
+    """Ask for a link to choose a password: the address only. The view queues the email
+    (``panels.tasks.send_password_reset``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

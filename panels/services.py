@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from cmr_portal.kernel.audit.services import record
-from cmr_portal.kernel.notifications.services import queue_task
+from cmr_portal.kernel.queue import queue_task
 from panels.access import grant, revoke
 from panels.models import Membership, Panel, User
 from panels.tasks import send_invitation

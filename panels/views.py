@@ -23,7 +23,7 @@ from django_otp.qr import write_qrcode_image
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.forms import posted
-from cmr_portal.kernel.notifications.services import queue_task
+from cmr_portal.kernel.queue import queue_task
 from panels import services
 from panels.access import signed_in_user
 from panels.forms import ChangeRoleForm, InviteMemberForm, ResetPasswordForm, TwoFactorCodeForm

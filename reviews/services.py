@@ -26,15 +26,11 @@ from referrals.models import Decision, Outcome, Referral
 from referrals.services import sbni_officers
 from referrals.workflow import ReferralError
 from reviews.models import (
-    PUBLICATION_CHECKS,
     Action,
-    ActionUpdate,
     AgencyReport,
     ChronologyEntry,
     FindingSection,
     LearningTheme,
-    Pseudonym,
-    PublicationSignOff,
     Review,
     ReviewMember,
     ReviewRecommendation,
@@ -186,7 +182,7 @@ def leads(user: User, review: Review) -> bool:
     return user.has_perm("reviews.lead_review", review)
 
 
-def _audit(
+def audit_review(
     action: str, review: Review, by: User, summary: str, request: HttpRequest | None, **changes: Any
 ) -> None:
     record(
@@ -199,12 +195,12 @@ def _audit(
     )
 
 
-def _locked(review: Review) -> Review:
+def locked_review(review: Review) -> Review:
     return Review.objects.select_for_update().get(pk=review.pk)
 
 
 def _drafting(review: Review, by: User) -> Review:
-    review = _locked(review)
+    review = locked_review(review)
     if not by.has_perm("reviews.draft_review", review):
         raise ReviewError("Only the review team can change the review.")
     if review.stage != Review.Stage.DRAFTING:
@@ -229,7 +225,7 @@ def appoint(
     """SBNI officers appoint the team; each member gets permissions on this review only."""
     if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise ReviewError("Only an SBNI officer can appoint the review team.")
-    review = _locked(review)
+    review = locked_review(review)
     if review.status != Review.Status.OPEN:
         raise ReviewError("The review is closed.")
     if review.team.filter(user=user).exists():
@@ -239,7 +235,7 @@ def appoint(
     member = ReviewMember.objects.create(review=review, user=user, role=role, appointed_by=by)
     for permission in ROLE_PERMISSIONS[ReviewMember.Role(role)]:
         grant(user, f"reviews.{permission}", review)
-    _audit(
+    audit_review(
         "member_appointed",
         review,
         by,
@@ -256,10 +252,10 @@ def appoint(
 def remove_member(member: ReviewMember, *, by: User, request: HttpRequest | None = None) -> None:
     if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise ReviewError("Only an SBNI officer can change the review team.")
-    review = _locked(member.review)
+    review = locked_review(member.review)
     for permission in ROLE_PERMISSIONS[ReviewMember.Role(member.role)]:
         revoke(member.user, f"reviews.{permission}", review)
-    _audit(
+    audit_review(
         "member_removed",
         review,
         by,
@@ -290,7 +286,7 @@ def save_terms(
         review=review, version=(latest.version + 1 if latest else 1), saved_by=by, **values
     )
     terms.agencies.set(agencies)
-    _audit(
+    audit_review(
         "terms_saved",
         review,
         by,
@@ -328,7 +324,7 @@ def request_agency_report(
         due_date=due_date,
         requested_by=by,
     )
-    _audit(
+    audit_review(
         "agency_report_requested",
         review,
         by,
@@ -368,7 +364,7 @@ def send_agency_report(
     report.status = AgencyReport.Status.RECEIVED
     report.received_at = timezone.now()
     report.save(update_fields=["report", "chronology", "status", "received_at"])
-    _audit(
+    audit_review(
         "agency_report_received",
         report.review,
         by,
@@ -395,7 +391,7 @@ def accept_agency_report(
     report.status = AgencyReport.Status.ACCEPTED
     report.accepted_at = timezone.now()
     report.save(update_fields=["status", "accepted_at"])
-    _audit("agency_report_accepted", report.review, by, f"Accepted the {report}", request)
+    audit_review("agency_report_accepted", report.review, by, f"Accepted the {report}", request)
     return report
 
 
@@ -413,7 +409,7 @@ def add_chronology_entries(
     entries = ChronologyEntry.objects.bulk_create(
         ChronologyEntry(review=review, added_by=by, **row) for row in rows
     )
-    _audit(
+    audit_review(
         "chronology_added",
         review,
         by,
@@ -430,7 +426,7 @@ def remove_chronology_entry(
     entry: ChronologyEntry, *, by: User, request: HttpRequest | None = None
 ) -> None:
     review = _drafting(entry.review, by)
-    _audit(
+    audit_review(
         "chronology_removed",
         review,
         by,
@@ -456,7 +452,7 @@ def add_recommendation(
         review=review, number=last + 1, text=text, created_by=by
     )
     recommendation.findings.set(findings)
-    _audit(
+    audit_review(
         "recommendation_added",
         review,
         by,
@@ -477,94 +473,13 @@ def add_action(
 ) -> Action:
     review = _drafting(recommendation.review, by)
     action = Action.objects.create(recommendation=recommendation, **values)
-    _audit(
+    audit_review(
         "action_added",
         review,
         by,
         f"Added an action for {action.agency} to recommendation {recommendation.number}",
         request,
         due_date=action.due_date.isoformat(),
-    )
-    return action
-
-
-def agency_follows(user: User, action: Action) -> bool:
-    """The agency that owns an action sees it once the report is approved, not its drafts."""
-    return user.agency_id == action.agency_id and action.recommendation.review.stage in (
-        Review.Stage.FOLLOW_UP,
-        Review.Stage.CLOSED,
-    )
-
-
-def may_update_action(user: User, action: Action) -> bool:
-    review = action.recommendation.review
-    return review.stage == Review.Stage.FOLLOW_UP and (
-        user.has_perm("reviews.see_review", review)
-        or user.has_sbni_role(SbniRole.SBNI_OFFICER)
-        or user.agency_id == action.agency_id
-    )
-
-
-@transaction.atomic
-def update_action(
-    action: Action,
-    *,
-    status: str,
-    note: str,
-    evidence: UploadedFile | None,
-    by: User,
-    request: HttpRequest | None = None,
-) -> ActionUpdate:
-    """Progress on an action during follow-up, with evidence; only SBNI staff verify."""
-    action = (
-        Action.objects.select_for_update()
-        .select_related("recommendation__review")
-        .get(pk=action.pk)
-    )
-    if not may_update_action(by, action):
-        raise ReviewError("Progress is recorded during follow-up, by the team or the agency.")
-    if status == Action.Status.VERIFIED or action.status == Action.Status.VERIFIED:
-        raise ReviewError("Only an SBNI officer verifies an action, and a verified one is done.")
-    update = ActionUpdate.objects.create(
-        action=action,
-        status=status,
-        note=note,
-        evidence=store_upload(evidence, by=by) if evidence else None,
-        author=by,
-    )
-    before, action.status = action.status, status
-    action.save(update_fields=["status"])
-    _audit(
-        "action_updated",
-        action.recommendation.review,
-        by,
-        f"Updated the action for {action.agency}",
-        request,
-        status=[before, status],
-    )
-    return update
-
-
-@transaction.atomic
-def verify_action(action: Action, *, by: User, request: HttpRequest | None = None) -> Action:
-    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
-        raise ReviewError("Only an SBNI officer can verify that an action is complete.")
-    action = (
-        Action.objects.select_for_update()
-        .select_related("recommendation__review")
-        .get(pk=action.pk)
-    )
-    if action.status != Action.Status.COMPLETED:
-        raise ReviewError("An action is verified once it is reported completed.")
-    action.status = Action.Status.VERIFIED
-    action.verified_by, action.verified_at = by, timezone.now()
-    action.save(update_fields=["status", "verified_by", "verified_at"])
-    _audit(
-        "action_verified",
-        action.recommendation.review,
-        by,
-        f"Verified the action for {action.agency}",
-        request,
     )
     return action
 
@@ -586,13 +501,13 @@ def set_themes(
 ) -> None:
     """The learning themes of the review and of each findings section: the team while it drafts,
     SBNI officers while the review is open."""
-    review = _locked(review)
+    review = locked_review(review)
     if not may_set_themes(by, review):
         raise ReviewError("The themes are set by the team while drafting, or by an SBNI officer.")
     review.themes.set(themes)
     for section, chosen in by_section.items():
         section.themes.set(chosen)
-    _audit(
+    audit_review(
         "themes_set",
         review,
         by,
@@ -669,7 +584,7 @@ def take_step(
 ) -> StageChange:
     """Move a review through approval and closure; a return needs comments."""
     step = STEPS[name]
-    review = _locked(review)
+    review = locked_review(review)
     if seen is not None and review.stage != seen:
         raise ReviewError(
             "Someone else acted on this review while you had this page open. It is now: "
@@ -691,7 +606,7 @@ def take_step(
         review.closure_reason = comments or "Every action has been verified."
         fields += ["status", "closed_at", "closure_reason"]
     review.save(update_fields=fields)
-    _audit(
+    audit_review(
         name,
         review,
         by,
@@ -713,82 +628,6 @@ def take_step(
     return change
 
 
-def may_publish(user: User, review: Review) -> bool:
-    """The lead reviewer or an SBNI officer keeps the pseudonym map; an officer signs off."""
-    return user.has_sbni_role(SbniRole.SBNI_OFFICER) or leads(user, review)
-
-
-@transaction.atomic
-def set_pseudonym(
-    review: Review,
-    *,
-    original: str,
-    replacement: str,
-    by: User,
-    request: HttpRequest | None = None,
-) -> Pseudonym:
-    """Add or change a pseudonym. Any change undoes the sign-off: the checks must be made again."""
-    if not may_publish(by, review):
-        raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
-    review = _locked(review)
-    pseudonym, _ = Pseudonym.objects.update_or_create(
-        review=review,
-        original=original.strip(),
-        defaults={"replacement": replacement.strip(), "added_by": by},
-    )
-    PublicationSignOff.objects.filter(review=review).delete()
-    # The original is identifying: the audit trail names the replacement only.
-    _audit("pseudonym_set", review, by, f"Set the pseudonym '{pseudonym.replacement}'", request)
-    return pseudonym
-
-
-@transaction.atomic
-def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | None = None) -> None:
-    review = _locked(pseudonym.review)
-    if not may_publish(by, review):
-        raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
-    PublicationSignOff.objects.filter(review=review).delete()
-    _audit(
-        "pseudonym_removed", review, by, f"Removed the pseudonym '{pseudonym.replacement}'", request
-    )
-    pseudonym.delete()
-
-
-@transaction.atomic
-def sign_off_publication(
-    review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
-) -> PublicationSignOff:
-    """An SBNI officer confirms every check, once the report is approved, and while the check
-    of the printed text (``documents.publication_places``) finds no original name left."""
-    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
-        raise ReviewError("Only an SBNI officer signs off the publication version.")
-    review = _locked(review)
-    if review.stage not in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED):
-        raise ReviewError("The publication version is signed off once the report is approved.")
-    missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
-    if missing:
-        raise ReviewError(f"Confirm every check: {missing[0]}")
-    # Imported here: the documents read the drafting, which reads these services.
-    from reviews.documents import publication_places
-
-    if places := publication_places(review):
-        raise ReviewError(
-            f"The publication version still shows an original name, or something close to one, "
-            f"in {len(places)} {'place' if len(places) == 1 else 'places'} (listed on this "
-            "page). Change the text, or the pseudonym map, before signing off"
-        )
-    sign_off, _ = PublicationSignOff.objects.update_or_create(
-        review=review,
-        defaults={
-            "checks": sorted(checks),
-            "signed_off_by": by,
-            "signed_off_at": timezone.now(),
-        },
-    )
-    _audit("publication_signed_off", review, by, "Signed off the publication version", request)
-    return sign_off
-
-
 @transaction.atomic
 def add_comment(
     section: FindingSection, text: str, *, by: User, request: HttpRequest | None = None
@@ -797,7 +636,7 @@ def add_comment(
     if not by.has_perm("reviews.see_review", section.review):
         raise ReviewError("Only the review team comments on the findings.")
     comment = SectionComment.objects.create(section=section, author=by, text=text)
-    _audit(
+    audit_review(
         "comment_added",
         section.review,
         by,

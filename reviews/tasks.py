@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.documents.services import ACCEPTED, store_checked, store_generated
-from cmr_portal.kernel.notifications.services import queue_task
 from cmr_portal.kernel.pdf import html_to_pdf
+from cmr_portal.kernel.queue import queue_task
 from panels.models import User
 from referrals.workflow import ReferralError
 from reviews import chronology, documents, services

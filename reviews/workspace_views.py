@@ -32,7 +32,7 @@ from cmr_portal.kernel.pdf import pdf_response
 from panels.access import objects_for, signed_in_user
 from panels.models import SBNI_STAFF, Panel, SbniRole, User
 from referrals.workflow import ReferralError
-from reviews import chronology, documents, drafting, services
+from reviews import chronology, documents, drafting, follow_up, publishing, services
 from reviews.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -927,7 +927,7 @@ def get_action_for(request: HttpRequest, review_uuid: str, action_uuid: str) -> 
     user = signed_in_user(request)
     if action is None or not (
         services.can_see(user, action.recommendation.review)
-        or services.agency_follows(user, action)
+        or follow_up.agency_follows(user, action)
     ):
         raise Http404
     return action
@@ -938,7 +938,7 @@ def action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResp
     action = get_action_for(request, review_uuid, action_uuid)
     user = signed_in_user(request)
     can_update = (
-        services.may_update_action(user, action) and action.status != Action.Status.VERIFIED
+        follow_up.may_update_action(user, action) and action.status != Action.Status.VERIFIED
     )
     if request.method == "POST" and not can_update:
         raise Http404
@@ -947,7 +947,7 @@ def action(request: HttpRequest, review_uuid: str, action_uuid: str) -> HttpResp
     form = ActionUpdateForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_action(action, **form.cleaned_data, by=user, request=request)
+            follow_up.update_action(action, **form.cleaned_data, by=user, request=request)
         except ReferralError as error:
             form.add_error(None, str(error))
         else:
@@ -977,7 +977,7 @@ def verify_action(request: HttpRequest, review_uuid: str, action_uuid: str) -> H
     if not signed_in_user(request).has_sbni_role(SbniRole.SBNI_OFFICER):
         raise Http404
     try:
-        services.verify_action(action, by=signed_in_user(request), request=request)
+        follow_up.verify_action(action, by=signed_in_user(request), request=request)
     except ReferralError as error:
         messages.info(request, str(error))
     else:
@@ -1167,7 +1167,7 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
     """The anonymised publication version: the pseudonym map, the checklist and its sign-off."""
     review = get_review_for(request, review_uuid)
     user = signed_in_user(request)
-    keeps = services.may_publish(user, review)
+    keeps = publishing.may_publish(user, review)
     which = request.POST.get("form")
     adding = PseudonymForm(request.POST if which == "adding" else None)
     signing = SignOffForm(request.POST if which == "signing" else None)
@@ -1182,15 +1182,15 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
                 )
                 if pseudonym is None:
                     raise Http404
-                services.remove_pseudonym(pseudonym, by=user, request=request)
+                publishing.remove_pseudonym(pseudonym, by=user, request=request)
                 messages.success(request, "The pseudonym is removed. Sign off again.")
                 return redirect("reviews:publication", review.uuid)
             if adding.is_bound and adding.is_valid():
-                services.set_pseudonym(review, **adding.cleaned_data, by=user, request=request)
+                publishing.set_pseudonym(review, **adding.cleaned_data, by=user, request=request)
                 messages.success(request, "The pseudonym is saved.")
                 return redirect("reviews:publication", review.uuid)
             if signing.is_bound and signing.is_valid():
-                services.sign_off_publication(
+                publishing.sign_off_publication(
                     review, signing.cleaned_data["checks"], by=user, request=request
                 )
                 messages.success(request, "The publication version is signed off.")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.pdf import html_to_pdf
 from panels.models import Agency
-from reviews import anonymise, documents, drafting, services, tasks
+from reviews import anonymise, documents, drafting, publishing, services, tasks
 from reviews.models import ReportExport, Review
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow as referral_flow
@@ -299,7 +299,7 @@ def test_the_anonymiser_catches_what_word_processors_and_markdown_do(personas: P
         ("O'Neill", "Family"),
         ("Sam", "Child A"),
     ):
-        services.set_pseudonym(
+        publishing.set_pseudonym(
             review, original=original, replacement=replacement, by=personas.sbni_officer
         )
     clean = anonymise.Anonymiser(documents.pseudonyms(review))

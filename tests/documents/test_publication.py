@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cmr_portal.kernel.pdf import html_to_pdf
-from reviews import documents, drafting, services, tasks
+from reviews import documents, drafting, publishing, tasks
 from reviews.models import FindingSection, LearningTheme, PublicationSignOff, ReportExport, Review
 from tests.conftest import Personas, sign_in
 from tests.documents.test_pdfs import one_entry, overview_report_of, pages
@@ -53,7 +53,7 @@ def draft(review: Review, personas: Personas, key: str, text: str) -> None:
 
 def with_map(review: Review, personas: Personas, pairs: list[tuple[str, str]]) -> None:
     for original, replacement in pairs:
-        services.set_pseudonym(
+        publishing.set_pseudonym(
             review, original=original, replacement=replacement, by=personas.sbni_officer
         )
 

@@ -20,7 +20,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from cmr_portal.kernel.pdf import html_to_pdf
 from panels.models import Agency
 from referrals.models import Decision
-from reviews import documents, drafting, services
+from reviews import documents, drafting, follow_up, services
 from reviews.models import Review
 from tests.conftest import Personas, sign_in
 from tests.reviews import flow
@@ -234,7 +234,7 @@ def everything(personas: Personas) -> tuple[Review, Decision]:
     )  # fmt: skip
     flow.approve(review, personas)
     action = review.recommendations.get().actions.get()
-    services.update_action(
+    follow_up.update_action(
         action, status="on_track", note="Fictional progress.", evidence=None,
         by=personas.lead_reviewer,
     )  # fmt: skip

@@ -17,9 +17,10 @@ from pytest_django.fixtures import Settings
 
 from cmr_portal.celery import app as celery_app
 from cmr_portal.kernel.audit.models import AuditEvent
-from cmr_portal.kernel.notifications import tasks
+from cmr_portal.kernel.notifications import delivery, tasks
+from cmr_portal.kernel.notifications.delivery import queue_due_emails
 from cmr_portal.kernel.notifications.models import Notification
-from cmr_portal.kernel.notifications.services import notify, queue_due_emails
+from cmr_portal.kernel.notifications.services import notify
 from panels.models import User
 from tests.conftest import Personas, RedisServer, sign_in
 from tests.notifications.mail_server import MailServer
@@ -95,10 +96,10 @@ def test_attempts_are_spaced_by_time_and_queuing_again_uses_none_up(
             assert queue_due_emails() == 0  # queued once, not every minute
             count = notification.email_attempts
             for stale in range(count):  # copies queued earlier try nothing
-                tasks.email_notification(notification.pk, stale)
+                delivery.email_notification(notification.pk, stale)
             assert attempts(notification) == count
             with pytest.raises(SMTPException):
-                tasks.email_notification(notification.pk, count)
+                delivery.email_notification(notification.pk, count)
             assert attempts(notification) == count + 1
             tried_at.append(due)
     gaps = [(later - earlier) // MINUTE for earlier, later in itertools.pairwise(tried_at)]
@@ -115,7 +116,7 @@ def test_past_the_horizon_an_administrator_sees_it_and_sends_it_again(
     mail_server.refusing = True
     (notification,) = told(personas.sbni_officer, what="given up (fictional)")
     with pytest.raises(SMTPException):
-        tasks.email_notification(notification.pk)
+        delivery.email_notification(notification.pk)
     with time_machine.travel(datetime.timedelta(hours=47, minutes=59)):
         queue_due_emails()
         assert Notification.objects.get(pk=notification.pk).email_gave_up_at is None  # trying
@@ -147,7 +148,7 @@ def test_past_the_horizon_an_administrator_sees_it_and_sends_it_again(
     event = AuditEvent.objects.get(action="notification.email_sent_again")
     assert (event.actor_id, event.target_id) == (personas.admin.pk, str(notification.pk))
     assert "Try again later" in event.changes["email_error"][0]
-    tasks.email_notification(notification.pk, 0)  # what the worker does with the queued task
+    delivery.email_notification(notification.pk, 0)  # what the worker does with the queued task
     assert mail_server.received == [
         "Case Management Review portal: BEL-2026-0001: given up (fictional)"
     ]

@@ -20,8 +20,9 @@ import time_machine
 from django.db import connection
 
 from cmr_portal.celery import app as celery_app
+from cmr_portal.kernel.notifications.delivery import queue_due_emails
 from cmr_portal.kernel.notifications.models import Notification
-from cmr_portal.kernel.notifications.services import notify, queue_due_emails
+from cmr_portal.kernel.notifications.services import notify
 from tests.conftest import Personas
 from tests.notifications.mail_server import MailServer
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from cmr_portal.celery import app as celery_app
-from cmr_portal.kernel.notifications import reminders, tasks
+from cmr_portal.kernel.notifications import delivery, reminders, tasks
 from cmr_portal.kernel.notifications.models import Notification, Reminder
 from cmr_portal.kernel.notifications.reminders import Deadline, stages
 from panels.models import User
@@ -132,7 +132,7 @@ def test_someone_who_chose_a_digest_gets_one_email_a_day(personas: Personas) -> 
     first = flow.sent(personas)
     flow.sent(personas)
     for notification in Notification.objects.filter(recipient=personas.sbni_officer):
-        tasks.email_notification(notification.pk)
+        delivery.email_notification(notification.pk)
     assert mail.outbox == []
     assert tasks.daily_digest() == 1
     (digest,) = mail.outbox
@@ -181,14 +181,14 @@ def test_a_failing_email_is_counted_and_kept_for_the_administrators(
     def refuse(*args: object, **kwargs: object) -> None:
         raise SMTPException("The mail server said no (fictional)")
 
-    monkeypatch.setattr(tasks, "send_mail", refuse)
+    monkeypatch.setattr(delivery, "send_mail", refuse)
     with pytest.raises(SMTPException):
-        tasks.email_notification(notification.pk)  # called directly, a retry re-raises
+        delivery.email_notification(notification.pk)  # called directly, a retry re-raises
     notification.refresh_from_db()
     assert (notification.email_attempts, notification.emailed_at) == (1, None)
     assert "The mail server said no" in notification.email_error
     monkeypatch.undo()
-    tasks.email_notification(notification.pk)
+    delivery.email_notification(notification.pk)
     notification.refresh_from_db()
     assert notification.emailed_at is not None
     assert notification.email_error == ""

@@ -11,7 +11,7 @@ from cmr_portal.kernel.notifications.models import Notification
 from panels.models import Agency
 from referrals.consideration import DecisionValues
 from referrals.models import Outcome
-from reviews import services
+from reviews import follow_up, services
 from reviews.models import Action, AgencyReport, Review, ReviewMember, StageChange
 from reviews.services import ReviewError
 from tests import files
@@ -156,8 +156,8 @@ def test_actions_are_followed_up_verified_then_the_review_closes(
     assert action.status == Action.Status.COMPLETED
     assert action.updates.get().evidence is not None
     with pytest.raises(ReviewError, match="Only an SBNI officer"):
-        services.verify_action(action, by=personas.lead_reviewer)
-    services.verify_action(action, by=personas.sbni_officer)
+        follow_up.verify_action(action, by=personas.lead_reviewer)
+    follow_up.verify_action(action, by=personas.sbni_officer)
     services.take_step(review, "close", by=personas.sbni_officer)
     review.refresh_from_db()
     assert (review.stage, review.status) == (Review.Stage.CLOSED, Review.Status.CLOSED)

@@ -8,20 +8,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Value
-from django.db.models.functions import Greatest, Least
 from django.http import HttpRequest
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.notifications.delivery import QUEUED_FOR, queue_email
 from cmr_portal.kernel.notifications.models import Notification
-from cmr_portal.kernel.notifications.tasks import (
-    QUEUED_FOR,
-    RETRY_MOST,
-    email_notification,
-    horizon,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -51,52 +43,6 @@ def notify_each(rows: Iterable[tuple[Any, str, str]]) -> list[Notification]:
     for notification in notifications:
         transaction.on_commit(partial(queue_email, notification.pk))
     return notifications
-
-
-def queue_email(notification_pk: int) -> None:
-    """Queue a notification's first email (attempt 0)."""
-    queue_task(email_notification, notification_pk, 0)
-
-
-def queue_task(task: Any, *args: Any) -> None:
-    """Queue background work; with the broker down, log it: the records say what is still to do."""
-    try:
-        task.delay(*args)
-    except OperationalError:
-        logger.exception("The broker is down: %s%s is not queued yet", task.name, args)
-
-
-SWEEP_BATCH = 1000
-
-
-def queue_due_emails() -> int:
-    """Queue the emails whose next attempt is due, oldest first, at most ``SWEEP_BATCH``; the
-    number queued. Each is leased until queued again if its task is lost, for as long as it has
-    waited (5 minutes at least, an hour at most), so a worker that is down for hours does not
-    fill the broker with copies. Emails past the horizon are given up for the administrators.
-    """
-    now = timezone.now()
-    due = Notification.objects.filter(emailed_at__isnull=True, next_attempt_at__lte=now)
-    gave_up = due.filter(email_since__lt=now - horizon()).update(
-        next_attempt_at=None, email_gave_up_at=now
-    )
-    if gave_up:
-        logger.error("%s emails were not sent within the horizon: see the admin", gave_up)
-    with transaction.atomic():
-        rows = list(
-            due.filter(recipient__emails="immediate", recipient__is_active=True)
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at")
-            .values_list("pk", "email_attempts")[:SWEEP_BATCH]
-        )
-        waited = ExpressionWrapper(Value(now) - F("email_since"), output_field=DurationField())
-        lease = Least(Greatest(waited, Value(QUEUED_FOR)), Value(RETRY_MOST))
-        Notification.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-            next_attempt_at=ExpressionWrapper(Value(now) + lease, output_field=DateTimeField())
-        )
-        for pk, attempts in rows:
-            transaction.on_commit(partial(queue_task, email_notification, pk, attempts))
-    return len(rows)
 
 
 @transaction.atomic

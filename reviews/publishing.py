@@ -1,0 +1,88 @@
+"""The publication version's own steps: the pseudonym map and the pre-publication sign-off, refused
+while the printed text still shows an original name (``documents.publication_places``)."""
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from panels.models import SbniRole, User
+from reviews.documents import publication_places
+from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
+from reviews.services import ReviewError, audit_review, leads, locked_review
+
+
+def may_publish(user: User, review: Review) -> bool:
+    """The lead reviewer or an SBNI officer keeps the pseudonym map; an officer signs off."""
+    return user.has_sbni_role(SbniRole.SBNI_OFFICER) or leads(user, review)
+
+
+@transaction.atomic
+def set_pseudonym(
+    review: Review,
+    *,
+    original: str,
+    replacement: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Pseudonym:
+    """Add or change a pseudonym. Any change undoes the sign-off: the checks must be made again."""
+    if not may_publish(by, review):
+        raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
+    review = locked_review(review)
+    pseudonym, _ = Pseudonym.objects.update_or_create(
+        review=review,
+        original=original.strip(),
+        defaults={"replacement": replacement.strip(), "added_by": by},
+    )
+    PublicationSignOff.objects.filter(review=review).delete()
+    # The original is identifying: the audit trail names the replacement only.
+    audit_review(
+        "pseudonym_set", review, by, f"Set the pseudonym '{pseudonym.replacement}'", request
+    )
+    return pseudonym
+
+
+@transaction.atomic
+def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | None = None) -> None:
+    review = locked_review(pseudonym.review)
+    if not may_publish(by, review):
+        raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
+    PublicationSignOff.objects.filter(review=review).delete()
+    audit_review(
+        "pseudonym_removed", review, by, f"Removed the pseudonym '{pseudonym.replacement}'", request
+    )
+    pseudonym.delete()
+
+
+@transaction.atomic
+def sign_off_publication(
+    review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
+) -> PublicationSignOff:
+    """An SBNI officer confirms every check, once the report is approved, and while the check
+    of the printed text (``documents.publication_places``) finds no original name left."""
+    if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
+        raise ReviewError("Only an SBNI officer signs off the publication version.")
+    review = locked_review(review)
+    if review.stage not in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED):
+        raise ReviewError("The publication version is signed off once the report is approved.")
+    missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
+    if missing:
+        raise ReviewError(f"Confirm every check: {missing[0]}")
+    if places := publication_places(review):
+        raise ReviewError(
+            f"The publication version still shows an original name, or something close to one, "
+            f"in {len(places)} {'place' if len(places) == 1 else 'places'} (listed on this "
+            "page). Change the text, or the pseudonym map, before signing off"
+        )
+    sign_off, _ = PublicationSignOff.objects.update_or_create(
+        review=review,
+        defaults={
+            "checks": sorted(checks),
+            "signed_off_by": by,
+            "signed_off_at": timezone.now(),
+        },
+    )
+    audit_review(
+        "publication_signed_off", review, by, "Signed off the publication version", request
+    )
+    return sign_off
