@@ -5,14 +5,13 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import Promise
-from guardian.models import UserObjectPermission
 
 from cmr_portal.kernel.notifications.reminders import Deadline, deadline_source
+from panels.access import holders_of
 from panels.models import Membership, Panel, SbniRole, User
 from referrals import deadlines as clocks
 from referrals.models import InformationRequest, Referral, Timescale
@@ -35,20 +34,14 @@ def holders(*roles: SbniRole) -> tuple[int, ...]:
 
 def panel_people() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
     """For every panel, who sees its cases and who chairs it: two queries for all panels."""
-    members: dict[int, list[int]] = defaultdict(list)
-    for panel_pk, user_pk in UserObjectPermission.objects.filter(
-        permission__codename="view_panel_cases",
-        content_type=ContentType.objects.get_for_model(Panel),
-        user__is_active=True,
-    ).values_list("object_pk", "user_id"):
-        members[int(panel_pk)].append(user_pk)
+    members = holders_of("panels.view_panel_cases", Panel)
     chairs: dict[int, list[int]] = defaultdict(list)
     for panel_pk, user_pk in Membership.objects.filter(
         role=Membership.Role.CHAIR, user__is_active=True
     ).values_list("panel_id", "user_id"):
         chairs[panel_pk].append(user_pk)
     return (
-        {pk: tuple(users) for pk, users in members.items()},
+        {int(pk): tuple(users) for pk, users in members.items()},
         {pk: tuple(users) for pk, users in chairs.items()},
     )
 

@@ -10,11 +10,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import get_users_with_perms
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.documents.services import store_upload
 from cmr_portal.kernel.notifications.services import notify
+from panels.access import holders_of
 from panels.models import Panel, SbniRole, User
 from referrals.models import (
     AgencyInvolvement,
@@ -363,10 +363,8 @@ def sbni_officers() -> QuerySet[User]:
 
 def panel_members(panel: Panel) -> list[User]:
     """The people who see a panel's cases: told of what happens to its referrals."""
-    users = get_users_with_perms(
-        panel, only_with_perms_in=["view_panel_cases"], with_group_users=False
-    )
-    return [user for user in users if isinstance(user, User) and user.is_active]
+    held = holders_of("panels.view_panel_cases", Panel).get(str(panel.pk), [])
+    return list(User.objects.filter(pk__in=held))
 
 
 @transaction.atomic
