@@ -22,7 +22,8 @@ TEST_ENV := PORTAL_ENV=development \
 	DATABASE_URL=postgres://cmr_portal:cmr_portal@127.0.0.1:5432/cmr_portal \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/1
 
-.PHONY: help setup run test pytest services lint format lock clean benchmark loadtest uploadtest
+.PHONY: help setup run test pytest services lint format lock clean benchmark loadtest uploadtest \
+	dependencies
 
 help:
 	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000"
@@ -31,6 +32,7 @@ help:
 	@echo "make benchmark   fictional national-scale data and the benchmark (docs/performance.md)"
 	@echo "make loadtest    100 signed-in people on gunicorn for 5 minutes (LOADTEST_ARGS='20s 100')"
 	@echo "make uploadtest  the worst chronology files three at once on gunicorn, /healthz alongside"
+	@echo "make dependencies   which part imports which, as the Mermaid diagram in docs/architecture.md"
 	@echo "make format  format the code with ruff"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 
@@ -98,6 +100,10 @@ loadtest: services setup
 # answers one question (does an upload hold a worker?) that a change to the import should re-ask.
 uploadtest: services setup
 	$(TEST_ENV) scripts/uploadtest.sh $(UPLOADTEST_SCALE)
+
+# The picture of docs/architecture.md, from the code (tests/test_dependencies.py compares them).
+dependencies: $(VENV)/.installed
+	@$(BIN)/python scripts/dependencies.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
