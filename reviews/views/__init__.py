@@ -1,0 +1,46 @@
+"""The review's pages, one module per stage; `reviews/urls.py` names each view by its module.
+
+SBNI staff, the CMR Panel and the review's own team see a review's records and drafts; the
+referring panel sees its progress only; an agency contact sees its own requests only. Anyone else
+gets 404, as for a review that does not exist.
+
+- `common`: finding the review the user may see, the audit of a view, shared wording
+- `lists`: the Reviews list
+- `decision`: the SBNI Chair's decision and its amendment
+- `overview`: the review's task list
+- `team`: the team and the terms of reference
+- `agency`: agency information (requests, reports, their files)
+- `chronology`: the chronology, its import and export
+- `findings`: the findings sections, autosave, preview, history, comments
+- `actions`: recommendations, actions and their follow-up, learning themes
+- `approval`: approval and closure
+- `documents`: the draft report, PDF exports, the publication version
+"""
+
+from reviews.views import (
+    actions,
+    agency,
+    approval,
+    chronology,
+    common,
+    decision,
+    documents,
+    findings,
+    lists,
+    overview,
+    team,
+)
+
+__all__ = [
+    "actions",
+    "agency",
+    "approval",
+    "chronology",
+    "common",
+    "decision",
+    "documents",
+    "findings",
+    "lists",
+    "overview",
+    "team",
+]
