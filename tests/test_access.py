@@ -539,10 +539,9 @@ def test_every_expectation_names_every_persona() -> None:
         assert set(expect.outcomes) == set(PERSONAS), name
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
-def test_access(pattern: Pattern, personas: Personas, settings: Settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def belfast_draft(personas: Personas) -> Referral:
+    """The record every URL is asked about: a Belfast draft with a sibling, an agency and a
+    document."""
     draft = services.create_referral(personas.belfast, by=personas.belfast_member)
     services.add_part(draft, Sibling, {"initials": "CD"}, by=personas.belfast_member)
     services.add_part(
@@ -554,6 +553,14 @@ def test_access(pattern: Pattern, personas: Personas, settings: Settings, tmp_pa
     services.add_document(
         draft, files.upload("a.pdf", files.PDF), description="", by=personas.belfast_member
     )
+    return draft
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda pattern: pattern.name)
+def test_access(pattern: Pattern, personas: Personas, settings: Settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    draft = belfast_draft(personas)
     expect = expectation_for(pattern)
     assert expect is not None, f"{pattern.name} declares no expectations"
     if expect.url is not None:

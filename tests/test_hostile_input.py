@@ -17,12 +17,16 @@ from django.db import transaction
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from panels.models import Agency
-from referrals import services
-from referrals.models import AgencyInvolvement, Sibling
-from tests import files
 from tests.conftest import Personas, sign_in
-from tests.test_access import NOT_ALLOWED, OK, PATTERNS, PERSONAS, Expect, expectation_for
+from tests.test_access import (
+    NOT_ALLOWED,
+    OK,
+    PATTERNS,
+    PERSONAS,
+    Expect,
+    belfast_draft,
+    expectation_for,
+)
 
 HOSTILE = [
     "",
@@ -113,17 +117,7 @@ def test_no_hostile_input_makes_a_server_error(
     pattern: object, personas: Personas, settings: Settings, tmp_path: object
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    draft = services.create_referral(personas.belfast, by=personas.belfast_member)
-    services.add_part(draft, Sibling, {"initials": "CD"}, by=personas.belfast_member)
-    services.add_part(
-        draft,
-        AgencyInvolvement,
-        {"agency": Agency.objects.first(), "nature": "Fictional"},
-        by=personas.belfast_member,
-    )
-    services.add_document(
-        draft, files.upload("a.pdf", files.PDF), description="", by=personas.belfast_member
-    )
+    draft = belfast_draft(personas)
     expect = expectation_for(pattern)  # type: ignore[arg-type]
     assert expect is not None
     route = pattern.route  # type: ignore[attr-defined]
