@@ -15,7 +15,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 $(FONT_
 # Chromium from Debian for the browser tests (Playwright drives it; never `playwright install`).
 TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server chromium
 
-# The demo: SQLite and kombu's filesystem broker under var/, fictional users.
+# The demo's settings for collectstatic (scripts/run-dev.sh sets them for the demo itself).
 RUN_ENV := PORTAL_ENV=development DEBUG=true DEMO=true
 # The tests: the real PostgreSQL and Redis on 127.0.0.1.
 TEST_ENV := PORTAL_ENV=development \
@@ -26,7 +26,7 @@ TEST_ENV := PORTAL_ENV=development \
 	dependencies
 
 help:
-	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000"
+	@echo "make run     set up and serve the demo portal on http://127.0.0.1:8000 (PORT=8010 make run)"
 	@echo "make test    set up and run ruff, mypy and every test on PostgreSQL and Redis"
 	@echo "make pytest ARGS='tests/test_health.py -k broker'   run some tests (after one make test)"
 	@echo "make benchmark   fictional national-scale data and the benchmark (docs/performance.md)"
@@ -36,32 +36,36 @@ help:
 	@echo "make format  format the code with ruff"
 	@echo "make lock    re-pin requirements/*.txt from pyproject.toml"
 
+# The first set-up takes minutes: each step says what it does in one line (errors still show).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "Creating the Python environment in $(VENV)/ ($(PYTHON))..."
+	@$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements/dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
-	touch $@
+	@echo "Installing the Python packages from requirements/dev.txt (a few minutes the first time)..."
+	@$(BIN)/python -m pip install --quiet --quiet --require-hashes -r requirements/dev.txt
+	@touch $@
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || scripts/system-packages.sh nodejs npm
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "Installing GOV.UK Frontend and the stylesheet's tools from npm..."
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 static/build/portal.css: node_modules/.installed $(wildcard static/scss/*.scss)
-	npm run --silent build
+	@echo "Compiling the stylesheet..."
+	@npm run --silent build
 
 var/staticfiles/staticfiles.json: static/build/portal.css $(shell find static -type f -not -path 'static/build/*') | $(VENV)/.installed
-	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Collecting the static files into var/staticfiles/..."
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 setup: $(VENV)/.installed var/staticfiles/staticfiles.json
 
+# PORT=8010 make run serves on another port.
 run: setup
 	@scripts/system-packages.sh $(RUNTIME_PACKAGES)
-	mkdir -p var/celery/queue var/celery/processed var/celery/control
-	$(RUN_ENV) $(BIN)/python manage.py migrate --verbosity 0
-	$(RUN_ENV) $(BIN)/python manage.py load_demo_data
-	$(RUN_ENV) scripts/run-dev.sh
+	@scripts/run-dev.sh
 
 services:
 	@scripts/system-packages.sh $(TEST_PACKAGES)

@@ -17,9 +17,13 @@ from django.core.exceptions import ImproperlyConfigured
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# What the portal writes when no service holds it: the demo's SQLite database, broker and beat
+# schedule, uploads, emails and logs (scripts/run-dev.sh). Its test points it at a directory of
+# its own.
+VAR_DIR = BASE_DIR / env.str("VAR_DIR", default="var")
 
 PORTAL_ENV = env.str("PORTAL_ENV", default="production")
 if PORTAL_ENV not in {"production", "development"}:
@@ -189,7 +193,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Built by `make setup` into var/ whatever VAR_DIR says: it comes from the code, not the data.
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 # static/build/ holds what `npm run build` makes: the stylesheet and GOV.UK Frontend's script
 # and images. Nothing else from node_modules is served.
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -217,6 +222,10 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# filemail:// (the demo's): a file per connection under var/emails, or under the path that
+# follows, relative to the project (four slashes for an absolute path).
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_FILE_PATH = BASE_DIR / (_email["EMAIL_FILE_PATH"] or VAR_DIR / "emails")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="CMR portal <no-reply@cmr-portal.invalid>"
@@ -224,7 +233,8 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis in production and tests; the demo uses kombu's filesystem transport under var/.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The host is ignored, and named so that kombu does not warn of its absence at every connection.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from cmr_portal.tooling.demo import DEMO_TRUST_REFERENCE, PERSONAS
+from cmr_portal.tooling.demo import DEMO_TRUST_REFERENCE, NAMED_PERSONAS, PERSONAS
 from panels.models import User
 from panels.security import DEMO_EMAIL_DOMAIN
 from referrals.models import Meeting, Referral
@@ -66,3 +66,15 @@ def test_production_refuses_to_load_demo_data() -> None:
     with pytest.raises(CommandError, match="development only"):
         call_command("load_demo_data")
     assert not User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
+
+
+@pytest.mark.django_db
+def test_the_short_sign_ins_name_each_main_persona_once(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("load_demo_data", short=True)
+    printed = capsys.readouterr().out
+    assert f"password {settings.DEMO_PASSWORD}:" in printed
+    for persona in NAMED_PERSONAS:
+        assert printed.count(f"  {persona.email} ") == 1
+    panel_staff = [persona.email for persona in PERSONAS if persona not in NAMED_PERSONAS]
+    assert [email for email in panel_staff if email in printed] == [panel_staff[0]]
+    assert len(printed.splitlines()) == len(NAMED_PERSONAS) + 2
