@@ -12,6 +12,7 @@ from cmr_portal.kernel.audit.history import (
     Described,
     comparison,
     described,
+    form_labels,
     history_page,
     of,
     viewings,
@@ -19,6 +20,7 @@ from cmr_portal.kernel.audit.history import (
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
 from referrals.access import sees_who_viewed
+from reviews.forms import TermsForm
 from reviews.models import (
     Action,
     AgencyReport,
@@ -30,7 +32,8 @@ from reviews.models import (
 )
 from reviews.views.common import get_review_for, viewed
 
-# The fields each kind of event may name, labelled by the models' verbose names; anything else
+# The fields each kind of event may name, labelled as the form labels them or by the models'
+# verbose names; anything else
 # is the review's own fields (stage, status, route) and a step's comments.
 REVIEW = described(
     Review,
@@ -39,7 +42,7 @@ REVIEW = described(
 )
 FIELDS: dict[str, dict[str, Described]] = {
     "review.member_appointed": described(ReviewMember),
-    "review.terms_saved": described(TermsOfReference, {"agreed_on": "Agreed on"}),
+    "review.terms_saved": described(TermsOfReference, form_labels(TermsForm)),
     "review.agency_report_requested": described(AgencyReport, {"due_date": "Report due by"}),
     "review.recommendation_added": described(ReviewRecommendation),
     "review.action_added": described(Action, {"due_date": "Action due by"}),
