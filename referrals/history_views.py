@@ -25,7 +25,16 @@ from panels.models import SBNI_STAFF, User
 from referrals import consideration
 from referrals.access import get_referral_for, sees_who_viewed
 from referrals.forms import SECTIONS, AgencyInvolvementForm, SiblingForm
-from referrals.models import AgencyInvolvement, Decision, InformationRequest, Referral, Sibling
+from referrals.models import (
+    AgencyInvolvement,
+    Decision,
+    Declaration,
+    InformationRequest,
+    Meeting,
+    Recommendation,
+    Referral,
+    Sibling,
+)
 
 STATUS = {"status": Referral._meta.get_field("status")}
 # The fields each kind of event may name, labelled as the forms label them; anything else is
@@ -55,6 +64,12 @@ FIELDS: dict[str, dict[str, Described]] = {
     ),
     "referral.information_requested": described(
         InformationRequest, {"due_date": "Answer due by"}, extra=STATUS
+    ),
+    "referral.interest_declared": described(Declaration),
+    "referral.recommended": described(
+        Recommendation,
+        {"quorate": "Was the meeting quorate?"},
+        extra={**STATUS, "quorate": Meeting._meta.get_field("is_quorate")},
     ),
     "referral.decided": DECISION,
     "referral.more_information_needed": DECISION,
