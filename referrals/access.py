@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest
 
 from panels.access import signed_in_user
+from panels.models import SBNI_STAFF, Membership, Panel, User
 from referrals.models import Referral
 
 
@@ -26,3 +27,12 @@ def get_panel_referral_for(request: HttpRequest, referral_uuid: str) -> Referral
     if not signed_in_user(request).has_perm("panels.log_referral", referral.panel):
         raise Http404
     return referral
+
+
+def sees_who_viewed(user: User, panel: Panel) -> bool:
+    """Who may see who has viewed a panel's case: SBNI staff, and the panel's own chair (not its
+    members or administrators), as issue 17 asks."""
+    return (
+        user.has_sbni_role(*SBNI_STAFF)
+        or Membership.objects.filter(panel=panel, user=user, role=Membership.Role.CHAIR).exists()
+    )

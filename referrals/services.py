@@ -171,7 +171,8 @@ def update_referral(
         "referral.updated",
         actor=by,
         target=referral,
-        summary=f"Changed {', '.join(changes)} on {referral.reference}",
+        # The fields by name are in ``changes``: the history shows them with their labels.
+        summary=f"Changed answers on referral {referral.reference}",
         changes=changes,
         request=request,
     )
@@ -224,7 +225,7 @@ def withdraw_referral(
         actor=by,
         target=referral,
         summary=f"Withdrew referral {referral.reference}",
-        changes={"status": move(referral, "withdraw"), "reason": reason.strip()},
+        changes={"status": move(referral, "withdraw"), "reason": [None, reason.strip()]},
         request=request,
     )
     return referral

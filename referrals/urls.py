@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import meeting_views, views
+from referrals import history_views, meeting_views, views
 
 app_name = "referrals"
 
@@ -45,7 +45,13 @@ urlpatterns = [
     path("<uuid:referral_uuid>/check/", views.check_answers, name="check"),
     path("<uuid:referral_uuid>/sent/", views.sent, name="sent"),
     path("<uuid:referral_uuid>/withdraw/", views.withdraw, name="withdraw"),
-    path("<uuid:referral_uuid>/history/", views.history, name="history"),
+    path("<uuid:referral_uuid>/history/", history_views.history, name="history"),
+    path("<uuid:referral_uuid>/history/viewed/", history_views.viewers, name="viewers"),
+    path(
+        "<uuid:referral_uuid>/history/<slug:key>/<int:number>/",
+        history_views.history_change,
+        name="history_change",
+    ),
     path("<uuid:referral_uuid>/decision/", views.decision_letter, name="decision"),
     path("<uuid:referral_uuid>/export/<slug:slug>.pdf", views.export, name="export"),
     path("<uuid:referral_uuid>/documents/", views.documents, name="documents"),

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.documents.services import DocumentRefused, attachment
 from cmr_portal.kernel.forms import posted
@@ -23,8 +22,8 @@ from cmr_portal.kernel.pdf import html_to_pdf, pdf_response, render_html
 from cmr_portal.kernel.working_days import add_working_days
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, Membership, Panel, SbniRole
-from referrals import consideration, deadlines, services
-from referrals.access import get_panel_referral_for, get_referral_for
+from referrals import deadlines, services
+from referrals.access import get_panel_referral_for, get_referral_for, sees_who_viewed
 from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
@@ -173,6 +172,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "can_answer": waiting and user.has_perm("panels.log_referral", referral.panel),
             "can_ask": allowed(referral, "request_information", user),
             "is_editable": is_editable,
+            "sees_viewers": sees_who_viewed(user, referral.panel),
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": allowed(referral, "withdraw", user),
             "can_acknowledge": referral.acknowledged_at is None
@@ -433,26 +433,6 @@ def download_document(request: HttpRequest, referral_uuid: str, document_uuid: s
     attached = get_document_for(request, referral, document_uuid)
     services.record_download(attached, by=signed_in_user(request), request=request)
     return attachment(attached.document)
-
-
-@require_GET
-def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
-    referral = get_referral_for(request, referral_uuid)
-    user = signed_in_user(request)
-    events = AuditEvent.objects.filter(
-        target_type=referral._meta.label_lower, target_id=str(referral.pk)
-    ).select_related("actor")
-    if not user.has_sbni_role(*SBNI_STAFF):
-        events = events.exclude(action__in=consideration.DELIBERATIONS)
-    record(
-        "referral.history_viewed",
-        actor=user,
-        target=referral,
-        summary=f"Viewed the history of referral {referral.reference}",
-        request=request,
-    )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "referrals/history.html", {"referral": referral, "page": page})
 
 
 IN_HAND = (

@@ -1,8 +1,8 @@
 """Findings drafted online: saves that never overwrite someone else's words, a history with
-differences and restore, Markdown shown as sanitised HTML, rendered once for each version."""
+differences (compared by the kernel's audit.history.differences) and restore, Markdown shown as
+sanitised HTML, rendered once for each version."""
 
 import datetime
-import difflib
 import re
 
 import cmarkgfm
@@ -227,16 +227,6 @@ def restore(
         new_entry=True,
         request=request,
     )
-
-
-def differences(before: str, after: str) -> list[tuple[str, str]]:
-    """Line by line: ("added" | "removed" | "same", line)."""
-    kinds = {"+ ": "added", "- ": "removed", "  ": "same"}
-    return [
-        (kinds[line[:2]], line[2:])
-        for line in difflib.ndiff(before.splitlines(), after.splitlines())
-        if line[:2] in kinds
-    ]
 
 
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)

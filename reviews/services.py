@@ -286,6 +286,12 @@ def save_terms(
         review=review, version=(latest.version + 1 if latest else 1), saved_by=by, **values
     )
     terms.agencies.set(agencies)
+    # Each term that changed, [before, after], for the review's history.
+    changed = {
+        key: [_stored(getattr(latest, key)) if latest else None, _stored(getattr(terms, key))]
+        for key in ("period_from", "period_to", "lines_of_enquiry", "agreed_on")
+        if latest is None or getattr(latest, key) != getattr(terms, key)
+    }
     audit_review(
         "terms_saved",
         review,
@@ -293,9 +299,14 @@ def save_terms(
         f"Saved version {terms.version} of the terms of reference",
         request,
         version=terms.version,
-        agreed_on=terms.agreed_on.isoformat() if terms.agreed_on else None,
+        **changed,
     )
     return terms
+
+
+def _stored(value: Any) -> Any:
+    """A value as an audit event's changes keep it (JSON): a date as ISO 8601."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 @transaction.atomic

@@ -14,6 +14,13 @@ urlpatterns = [
     path("referrals/<uuid:referral_uuid>/decision/amend/", views.decision.amend, name="amend"),
     path("reviews/", views.lists.review_list, name="list"),
     path(REVIEW, views.overview.review, name="review"),
+    path(f"{REVIEW}history/", views.history.history, name="history"),
+    path(f"{REVIEW}history/viewed/", views.history.viewers, name="viewers"),
+    path(
+        f"{REVIEW}history/<slug:key>/<int:number>/",
+        views.history.history_change,
+        name="history_change",
+    ),
     path(f"{REVIEW}team/", views.team.team, name="team"),
     path(
         f"{REVIEW}team/<uuid:member_uuid>/remove/", views.team.remove_member, name="remove_member"

@@ -36,6 +36,7 @@ from reviews.models import (
     ChronologyEntry,
     ChronologyImport,
     ReportExport,
+    Review,
 )
 from tests import files
 from tests.conftest import Personas, sign_in
@@ -236,6 +237,22 @@ def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Refe
     return build
 
 
+def summary_changed_url(people: Personas, draft: Referral) -> str:
+    """The first change, line by line, of the draft's factual summary, written twice."""
+    for text in ("Fictional: first words.", "Fictional: second words."):
+        services.update_referral(draft, {"event_summary": text}, by=people.belfast_member)
+    return f"/referrals/{draft.uuid}/history/event_summary/1/"
+
+
+def terms_changed_url(people: Personas, draft: Referral) -> str:
+    """The first change, line by line, of a review's lines of enquiry, its terms saved again."""
+    url = review_url("history/lines_of_enquiry/1/")(people, draft)
+    review = Review.objects.get(uuid=url.split("/")[2])
+    changed = review_flow.terms_values() | {"lines_of_enquiry": "Fictional: a second line."}
+    review_services.save_terms(review, changed, by=people.lead_reviewer)
+    return url
+
+
 def recommended_url(people: Personas, draft: Referral) -> str:
     return f"/referrals/{flow.recommended(people).item.referral.uuid}/decide/"
 
@@ -336,6 +353,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "referrals:history": Expect(
         only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=referral_url("history/"),
+    ),
+    "referrals:history_change": Expect(
+        only(BELFAST_MEMBERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=summary_changed_url,
+    ),
+    "referrals:viewers": Expect(
+        only(["belfast_chair"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=referral_url("history/viewed/"),
+        note="the panel's chair, not its members; SBNI staff do not see a draft",
     ),
     "referrals:meetings": Expect(
         only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED))
@@ -443,6 +469,19 @@ EXPECTATIONS: dict[str, Expect] = {
     "reviews:section_history": Expect(
         only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("findings/prevention/history/"),
+    ),
+    "reviews:history": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("history/"),
+    ),
+    "reviews:history_change": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=terms_changed_url,
+    ),
+    "reviews:viewers": Expect(
+        only([*SBNI_STAFF, "belfast_chair"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("history/viewed/"),
+        note="SBNI staff and the referring panel's chair, not the review team",
     ),
     "reviews:restore_version": Expect(
         split([], REVIEWERS, post_only=True),

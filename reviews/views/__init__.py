@@ -15,6 +15,7 @@ gets 404, as for a review that does not exist.
 - `actions`: recommendations, actions and their follow-up, learning themes
 - `approval`: approval and closure
 - `documents`: the draft report, PDF exports, the publication version
+- `history`: the review's history, a long text's changes line by line, who has viewed it
 """
 
 from reviews.views import (
@@ -26,6 +27,7 @@ from reviews.views import (
     decision,
     documents,
     findings,
+    history,
     lists,
     overview,
     team,
@@ -40,6 +42,7 @@ __all__ = [
     "decision",
     "documents",
     "findings",
+    "history",
     "lists",
     "overview",
     "team",

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmr_portal.kernel.audit.history import differences
 from panels.access import signed_in_user
 from referrals.workflow import ReferralError
 from reviews import drafting, services
@@ -175,7 +176,7 @@ def section_history(request: HttpRequest, review_uuid: str, key: str) -> HttpRes
             "section": section,
             "versions": versions,
             "chosen": chosen,
-            "differences": drafting.differences(chosen.text, section.text) if chosen else [],
+            "differences": differences(chosen.text, section.text) if chosen else [],
             "editable": services.can_draft(signed_in_user(request), section.review),
         },
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from panels.access import signed_in_user
+from referrals.access import sees_who_viewed
 from reviews import services
 from reviews.models import Action, AgencyReport, FindingSection, Review, ReviewMember
 from reviews.views.common import plural, sees_progress, viewed
@@ -165,5 +166,6 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "full": full,
             "team": review.team.select_related("user") if full else [],
             "themes": review.themes.all(),
+            "sees_viewers": sees_who_viewed(user, review.referral.panel),
         },
     )

@@ -198,7 +198,7 @@ def test_the_history_lists_every_change(member: Client) -> None:
     member.post(f"/referrals/{referral.uuid}/child/", {"child_initials": "AB"})
     page = member.get(f"/referrals/{referral.uuid}/history/").text
     assert "Started referral" in page
-    assert "Changed child_initials" in page
+    assert "Changed answers on referral" in page
 
 
 def test_the_panel_withdraws_a_referral_with_a_reason(member: Client) -> None:
