@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from cmr_portal.kernel.documents.models import Document
 from cmr_portal.kernel.lists import ListEntry
+from cmr_portal.kernel.words import counted
 from panels.models import SBNI_STAFF, Agency, Panel, User
 
 
@@ -228,7 +229,7 @@ class Timescale(models.Model):
         ordering = ["step"]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()}: {self.working_days} working days"
+        return f"{self.get_step_display()}: {counted(self.working_days, 'working day')}"
 
 
 class ReferenceCounter(models.Model):

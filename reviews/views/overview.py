@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from cmr_portal.kernel import words
 from panels.access import signed_in_user
 from reviews import services
 from reviews.models import Action, AgencyReport, FindingSection, Review, ReviewMember
-from reviews.views.common import plural, sees_progress, viewed
+from reviews.views.common import sees_progress, viewed
 
 CANNOT_START = "Cannot start yet"
 
@@ -96,7 +97,9 @@ def tasks(review: Review, full: bool) -> list[Task]:
         (
             "Chronology",
             "chronology",
-            progress(after_drafting, counts["entries"] > 0, plural(counts["entries"], "entry")),
+            progress(
+                after_drafting, counts["entries"] > 0, words.counted(counts["entries"], "entry")
+            ),
         ),
         (
             "Analysis and findings",
@@ -113,7 +116,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             progress(
                 after_drafting,
                 counts["recommended"] > 0,
-                plural(counts["recommended"], "recommendation"),
+                words.counted(counts["recommended"], "recommendation"),
             ),
         ),
         ("Draft report", "report", progress(after_drafting, False)),
@@ -133,7 +136,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             progress(
                 review.stage == stage.CLOSED,
                 review.stage == stage.FOLLOW_UP,
-                f"{counts['verified']} of {counts['actions']} actions verified",
+                f"{counts['verified']} of {words.counted(counts['actions'], 'action')} verified",
                 can_start=False,
             ),
         ),
