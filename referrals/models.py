@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cmr_portal.kernel.documents.models import Document
 from cmr_portal.kernel.lists import ListEntry
@@ -191,6 +192,15 @@ class Referral(models.Model):
     @property
     def regulation_17(self) -> "Regulation17":
         return Regulation17.assess(self)
+
+    @property
+    def why_unchangeable(self) -> str:
+        """Why a referral that is no longer a draft cannot be changed, as the pages say it:
+        withdrawn (with the day) or sent."""
+        if self.status == self.Status.WITHDRAWN and self.withdrawn_at:
+            day = f"{timezone.localtime(self.withdrawn_at):%-d %B %Y}"
+            return f"This referral was withdrawn on {day}, so it can no longer be changed."
+        return "This referral has been sent, so it can no longer be changed."
 
     @property
     def current_decision(self) -> "Decision | None":

@@ -51,7 +51,9 @@ SORTS = {
 
 
 def not_a_draft(request: HttpRequest, referral: Referral) -> HttpResponse:
-    messages.info(request, "This referral has been sent, so it can no longer be changed.")
+    """Back to the overview of a referral that is no longer a draft, saying why (sent, or
+    withdrawn and when)."""
+    messages.info(request, referral.why_unchangeable)
     return redirect("referrals:overview", referral.uuid)
 
 
