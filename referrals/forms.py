@@ -274,6 +274,25 @@ SECTIONS = [
     Section("notifier", "Notifying officer", NotifierForm),
 ]
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """Each section with its questions and the answers as they will be read."""
+    result = []
+    for part in SECTIONS:
+        form = part.form(instance=referral)
+        rows = []
+        for name in part.fields:
+            value = getattr(referral, name)
+            display = getattr(referral, f"get_{name}_display", None)
+            shown = display() if display and value else value
+            if hasattr(shown, "strftime"):
+                shown = shown.strftime("%-d %B %Y")
+            rows.append((str(form.fields[name].label), "" if shown in (None, "") else str(shown)))
+        result.append((part, rows))
+    return result
+
+
 assert set(DATE_LABELS) <= {name for section in SECTIONS for name in section.fields}
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_uuid>/decision/amend/", views.decision.amend, name="amend"),
     path("reviews/", views.lists.review_list, name="list"),
     path(REVIEW, views.overview.review, name="review"),
+    path(f"{REVIEW}referral/", views.overview.referral, name="referral"),
     path(f"{REVIEW}team/", views.team.team, name="team"),
     path(
         f"{REVIEW}team/<uuid:member_uuid>/remove/", views.team.remove_member, name="remove_member"
