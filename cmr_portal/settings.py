@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cmr_portal.context_processors.portal",
             ],
+            # Counts with their nouns: {{ days|counted:"working day" }} on every page.
+            "builtins": ["cmr_portal.kernel.words"],
         },
     },
 ]

@@ -49,7 +49,7 @@ def add_member(
         "membership.added",
         actor=by,
         target=membership,
-        summary=f"Added {user.email} to {panel.code} as {membership.get_role_display()}",
+        summary=f"Added {user.email} to {panel.name} as {membership.get_role_display()}",
         changes={"role": [None, role], "permissions": list(ROLE_PERMISSIONS[role])},
         request=request,
     )
@@ -85,7 +85,7 @@ def change_role(
         actor=by,
         target=membership,
         summary=(
-            f"Changed {membership.user.email} on {membership.panel.code} "
+            f"Changed {membership.user.email} on {membership.panel.name} "
             f"to {membership.get_role_display()}"
         ),
         changes={"role": [before, role], "permissions": list(ROLE_PERMISSIONS[role])},
@@ -106,7 +106,7 @@ def remove_member(
         "membership.removed",
         actor=by,
         target=membership,
-        summary=f"Removed {membership.user.email} from {membership.panel.code}",
+        summary=f"Removed {membership.user.email} from {membership.panel.name}",
         changes={"role": [membership.role, None], "permissions": []},
         request=request,
     )
@@ -137,7 +137,7 @@ def invite_member(
             "user.invited",
             actor=by,
             target=user,
-            summary=f"Created an account for {email} by invitation to {panel.code}",
+            summary=f"Created an account for {email} by invitation to {panel.name}",
             request=request,
         )
     membership = add_member(panel, user, role, by=by, request=request)

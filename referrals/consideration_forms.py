@@ -108,7 +108,7 @@ class AgendaForm(GovukFormMixin, forms.Form):
         field.help_text = "Referrals acknowledged by the SBNI that wait for the CMR Panel."
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda referral: (
-                f"{referral.reference} ({referral.panel.code}, sent "
+                f"{referral.reference} ({referral.panel.name}, sent "
                 f"{referral.submitted_at:%d %B %Y})"
             )
         )

@@ -45,8 +45,11 @@ class SectionForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             if isinstance(field, forms.CharField) and field.max_length:
                 label = str(field.label or name)
                 field.error_messages.update(text_messages(label, field.max_length))
-                if field.max_length > 200:
-                    field.widget = forms.Textarea(attrs={"rows": 5})
+            # The model decides the box: a TextField is a text area with a character count, a
+            # CharField (an email, a name, a place) a one-line input of its own type, however
+            # long it may be.
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 5
         self.helper = govuk_helper(*self.layout(), button=self.button)
 
     def clean(self) -> dict[str, Any]:
@@ -225,6 +228,13 @@ class NotifierForm(SectionForm):
         self.fields["notifier_email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
         )
+        # GOV.UK's email address pattern: no spellcheck, the browser may fill it in.
+        self.fields["notifier_email"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false"}
+        )
+        self.fields["notifier_phone"].widget = forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel"}
+        )
 
 
 @dataclass(frozen=True)
@@ -264,6 +274,25 @@ SECTIONS = [
     Section("notifier", "Notifying officer", NotifierForm),
 ]
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
+
+
+def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
+    """Each section with its questions and the answers as they will be read."""
+    result = []
+    for part in SECTIONS:
+        form = part.form(instance=referral)
+        rows = []
+        for name in part.fields:
+            value = getattr(referral, name)
+            display = getattr(referral, f"get_{name}_display", None)
+            shown = display() if display and value else value
+            if hasattr(shown, "strftime"):
+                shown = shown.strftime("%-d %B %Y")
+            rows.append((str(form.fields[name].label), "" if shown in (None, "") else str(shown)))
+        result.append((part, rows))
+    return result
+
+
 assert set(DATE_LABELS) <= {name for section in SECTIONS for name in section.fields}
 
 

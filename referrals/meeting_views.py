@@ -55,10 +55,12 @@ def get_item_for(meeting: Meeting, item_uuid: str) -> AgendaItem:
 
 @require_GET
 def meetings(request: HttpRequest) -> HttpResponse:
+    """Coming meetings (not yet held: see ``MeetingQuerySet.held``), soonest first, then the
+    meetings held, latest first, 25 a page."""
     sees_meetings(request)
     today = timezone.localdate()
-    coming = Meeting.objects.filter(date__gte=today).order_by("date", "id")
-    past = Meeting.objects.filter(date__lt=today)
+    coming = Meeting.objects.coming(today).listed().order_by("date", "id")
+    past = Meeting.objects.held(today).listed()
     return render(
         request,
         "referrals/meetings.html",

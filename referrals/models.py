@@ -1,13 +1,17 @@
 """A referral: a panel's notification of a case to the SBNI, from draft to the decision on it."""
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cmr_portal.kernel.documents.models import Document
 from cmr_portal.kernel.lists import ListEntry
+from cmr_portal.kernel.words import counted
 from panels.models import SBNI_STAFF, Agency, Panel, User
 
 
@@ -190,6 +194,15 @@ class Referral(models.Model):
         return Regulation17.assess(self)
 
     @property
+    def why_unchangeable(self) -> str:
+        """Why a referral that is no longer a draft cannot be changed, as the pages say it:
+        withdrawn (with the day) or sent."""
+        if self.status == self.Status.WITHDRAWN and self.withdrawn_at:
+            day = f"{timezone.localtime(self.withdrawn_at):%-d %B %Y}"
+            return f"This referral was withdrawn on {day}, so it can no longer be changed."
+        return "This referral has been sent, so it can no longer be changed."
+
+    @property
     def current_decision(self) -> "Decision | None":
         return (
             self.decisions.filter(is_current=True)
@@ -228,7 +241,7 @@ class Timescale(models.Model):
         ordering = ["step"]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()}: {self.working_days} working days"
+        return f"{self.get_step_display()}: {counted(self.working_days, 'working day')}"
 
 
 class ReferenceCounter(models.Model):
@@ -355,6 +368,40 @@ class LearningRoute(ListEntry):
     """Another way to learn from a case that needs no CMR. Editable: the names are unconfirmed."""
 
 
+def _meetings_that_day(**more: object) -> Coalesce:
+    """How many meetings share the listed meeting's date (and match ``more``), as a subquery."""
+    count = (
+        Meeting.objects.filter(date=OuterRef("date"), **more)
+        .order_by()
+        .values("date")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def held(self, today: datetime.date) -> "MeetingQuerySet":
+        """Meetings that have taken place: attendance recorded, or the date before ``today``.
+
+        Attendance is recorded at or after the meeting, so a meeting held today counts as held
+        once it is recorded; one of today without attendance is still to come."""
+        return self.filter(Q(is_quorate__isnull=False) | Q(date__lt=today))
+
+    def coming(self, today: datetime.date) -> "MeetingQuerySet":
+        """Meetings still to take place: today or later, attendance not yet recorded."""
+        return self.filter(is_quorate__isnull=True, date__gte=today)
+
+    def listed(self) -> "MeetingQuerySet":
+        """With ``same_day`` (how many meetings share the date) and ``number_that_day`` (this
+        one's place among them, in the order they were scheduled), so that each link on a list
+        can say which meeting it is."""
+        return self.annotate(
+            same_day=_meetings_that_day(),
+            number_that_day=_meetings_that_day(id__lte=OuterRef("id")),
+        )
+
+
 class Meeting(models.Model):
     """A meeting of the CMR Panel: its agenda, notice, attendance and quorum."""
 
@@ -366,6 +413,8 @@ class Meeting(models.Model):
     is_quorate = models.BooleanField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -198,7 +198,7 @@ def submit_referral(
     )
     notify(
         sbni_officers(),
-        message=f"New referral {referral.reference} from the {referral.panel.code} panel",
+        message=f"New referral {referral.reference} from {referral.panel.name}",
         url=reverse("referrals:overview", args=[referral.uuid]),
     )
     return referral
@@ -234,7 +234,7 @@ def withdraw_referral(
 def _editable_draft(referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.DRAFT:
-        raise ReferralError("This referral has been sent, so it can no longer be changed.")
+        raise ReferralError(referral.why_unchangeable)
     return referral
 
 
@@ -393,7 +393,7 @@ def request_information(
         "referral.information_requested",
         actor=by,
         target=referral,
-        summary=f"Asked the {referral.panel.code} panel for information on {referral.reference}",
+        summary=f"Asked {referral.panel.name} for information on {referral.reference}",
         changes={
             "status": move(referral, "request_information"),
             "due_date": due_date.isoformat(),
@@ -448,7 +448,7 @@ def answer_information_request(
     )
     notify(
         sbni_officers(),
-        message=f"The {referral.panel.code} panel has answered about referral {referral.reference}",
+        message=f"{referral.panel.name} has answered about referral {referral.reference}",
         url=reverse("referrals:overview", args=[referral.uuid]),
     )
     return asked

@@ -35,6 +35,7 @@ from referrals.forms import (
     SiblingForm,
     SubmitForm,
     WithdrawForm,
+    answers,
 )
 from referrals.models import AgencyInvolvement, Outcome, Referral, Sibling, Timescale
 from referrals.workflow import ReferralError, allowed
@@ -50,7 +51,9 @@ SORTS = {
 
 
 def not_a_draft(request: HttpRequest, referral: Referral) -> HttpResponse:
-    messages.info(request, "This referral has been sent, so it can no longer be changed.")
+    """Back to the overview of a referral that is no longer a draft, saying why (sent, or
+    withdrawn and when)."""
+    messages.info(request, referral.why_unchangeable)
     return redirect("referrals:overview", referral.uuid)
 
 
@@ -210,23 +213,6 @@ def section(request: HttpRequest, referral_uuid: str, slug: str) -> HttpResponse
     return render(
         request, "referrals/section.html", {"referral": referral, "section": part, "form": form}
     )
-
-
-def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
-    """Each section with its questions and the answers as they will be read."""
-    result = []
-    for part in SECTIONS:
-        form = part.form(instance=referral)
-        rows = []
-        for name in part.fields:
-            value = getattr(referral, name)
-            display = getattr(referral, f"get_{name}_display", None)
-            shown = display() if display and value else value
-            if hasattr(shown, "strftime"):
-                shown = shown.strftime("%-d %B %Y")
-            rows.append((str(form.fields[name].label), "" if shown in (None, "") else str(shown)))
-        result.append((part, rows))
-    return result
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cmr_portal.kernel.words import counted
 from panels.models import SbniRole, User
 from reviews.documents import publication_places
 from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
@@ -71,7 +72,7 @@ def sign_off_publication(
     if places := publication_places(review):
         raise ReviewError(
             f"The publication version still shows an original name, or something close to one, "
-            f"in {len(places)} {'place' if len(places) == 1 else 'places'} (listed on this "
+            f"in {counted(len(places), 'place')} (listed on this "
             "page). Change the text, or the pseudonym map, before signing off"
         )
     sign_off, _ = PublicationSignOff.objects.update_or_create(

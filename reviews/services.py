@@ -18,6 +18,7 @@ from django.utils import timezone
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.documents.services import store_upload
 from cmr_portal.kernel.notifications.services import notify
+from cmr_portal.kernel.words import counted
 from panels.access import grant, revoke
 from panels.models import SBNI_STAFF, Agency, SbniRole, User
 from referrals import consideration
@@ -424,7 +425,7 @@ def add_chronology_entries(
         "chronology_added",
         review,
         by,
-        f"Added {len(entries)} chronology entr{'y' if len(entries) == 1 else 'ies'} ({source})",
+        f"Added {counted(len(entries), 'chronology entry')} ({source})",
         request,
         count=len(entries),
         source=source,

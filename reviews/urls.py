@@ -21,6 +21,7 @@ urlpatterns = [
         views.history.history_change,
         name="history_change",
     ),
+    path(f"{REVIEW}referral/", views.overview.referral, name="referral"),
     path(f"{REVIEW}team/", views.team.team, name="team"),
     path(
         f"{REVIEW}team/<uuid:member_uuid>/remove/", views.team.remove_member, name="remove_member"

@@ -417,6 +417,11 @@ EXPECTATIONS: dict[str, Expect] = {
         url=review_url(""),
         note="the referring panel sees the progress only",
     ),
+    "reviews:referral": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("referral/"),
+        note="the team reads the referral here without the CMR Panel's deliberations",
+    ),
     "reviews:team": Expect(split(REVIEW_PEOPLE, ["sbni_officer"]), url=review_url("team/")),
     "reviews:remove_member": Expect(
         split([], ["sbni_officer"], post_only=True), url=review_url("team/{member}/remove/")

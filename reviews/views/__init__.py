@@ -7,7 +7,7 @@ gets 404, as for a review that does not exist.
 - `common`: finding the review the user may see, the audit of a view, shared wording
 - `lists`: the Reviews list
 - `decision`: the SBNI Chair's decision and its amendment
-- `overview`: the review's task list
+- `overview`: the review's task list, and its referral as the review's people need it
 - `team`: the team and the terms of reference
 - `agency`: agency information (requests, reports, their files)
 - `chronology`: the chronology, its import and export

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.forms import posted
+from cmr_portal.kernel.words import counted
 from panels.access import signed_in_user
 from referrals.workflow import ReferralError
 from reviews import chronology, services
 from reviews.forms import ChronologyEntryForm, ImportForm
 from reviews.models import Review
 from reviews.tasks import request_import
-from reviews.views.common import get_review_for, plural, viewed
+from reviews.views.common import get_review_for, viewed
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,12 +82,8 @@ def _import(
         form.add_error("file", str(refused))
         return None, []
     if reports:
-        needs = "needs" if len(reports) == 1 else "need"
-        form.add_error(
-            "file",
-            f"{plural(len(reports), 'row')} of the file {needs} correcting. "
-            "Nothing has been imported.",
-        )
+        wrong = counted(len(reports), "row of the file needs", "rows of the file need")
+        form.add_error("file", f"{wrong} correcting. Nothing has been imported.")
     elif not rows:
         form.add_error("file", "The file has no entries under its headings")
     else:
@@ -96,7 +93,7 @@ def _import(
         except ReferralError as error:
             form.add_error("file", str(error))
         else:
-            messages.success(request, f"Imported {plural(len(rows), 'entry')}.")
+            messages.success(request, f"Imported {counted(len(rows), 'entry')}.")
             return redirect("reviews:chronology", review.uuid), []
     return None, reports
 

@@ -1,5 +1,5 @@
 """What every page of a review shares: finding the review the user may see, recording that it
-was viewed, and the words the pages print (a count with its noun, the purposes of a review)."""
+was viewed, and the purposes of a review."""
 
 from django.http import Http404, HttpRequest
 
@@ -8,13 +8,6 @@ from panels.access import signed_in_user
 from panels.models import User
 from reviews import services
 from reviews.models import PURPOSES, Review
-
-
-def plural(count: int, noun: str) -> str:
-    """``count`` with ``noun`` in the number it needs: "1 entry", "3 entries", "2 rows"."""
-    if count == 1:
-        return f"1 {noun}"
-    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
 
 
 def get_review_for(request: HttpRequest, review_uuid: str) -> Review:

@@ -11,11 +11,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from cmr_portal.kernel import words
+from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
 from referrals.access import sees_who_viewed
+from referrals.forms import answers
+from referrals.models import Referral
 from reviews import services
 from reviews.models import Action, AgencyReport, FindingSection, Review, ReviewMember
-from reviews.views.common import plural, sees_progress, viewed
+from reviews.views.common import get_review_for, sees_progress, viewed
 
 CANNOT_START = "Cannot start yet"
 
@@ -97,7 +101,9 @@ def tasks(review: Review, full: bool) -> list[Task]:
         (
             "Chronology",
             "chronology",
-            progress(after_drafting, counts["entries"] > 0, plural(counts["entries"], "entry")),
+            progress(
+                after_drafting, counts["entries"] > 0, words.counted(counts["entries"], "entry")
+            ),
         ),
         (
             "Analysis and findings",
@@ -114,7 +120,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             progress(
                 after_drafting,
                 counts["recommended"] > 0,
-                plural(counts["recommended"], "recommendation"),
+                words.counted(counts["recommended"], "recommendation"),
             ),
         ),
         ("Draft report", "report", progress(after_drafting, False)),
@@ -134,7 +140,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             progress(
                 review.stage == stage.CLOSED,
                 review.stage == stage.FOLLOW_UP,
-                f"{counts['verified']} of {counts['actions']} actions verified",
+                f"{counts['verified']} of {words.counted(counts['actions'], 'action')} verified",
                 can_start=False,
             ),
         ),
@@ -167,5 +173,38 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "team": review.team.select_related("user") if full else [],
             "themes": review.themes.all(),
             "sees_viewers": sees_who_viewed(user, review.referral.panel),
+        },
+    )
+
+
+@require_GET
+def referral(request: HttpRequest, review_uuid: str) -> HttpResponse:
+    """The referral as the review's people need it, for everyone who may see the review (its
+    team included, who may not open the referral itself): the panel's answers, siblings,
+    agencies and the SBNI Chair's decision with its reasons. The CMR Panel's deliberations (its
+    agenda, recommendation and declarations of interest: ``consideration.DELIBERATIONS``) and
+    the referral's documents stay with the SBNI. Audited as a view of the referral; 404 as for
+    the review itself."""
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    shown = review.referral
+    record(
+        "referral.viewed",
+        actor=user,
+        target=shown,
+        summary=f"Viewed referral {shown.reference} from review {review.reference}",
+        request=request,
+    )
+    return render(
+        request,
+        "reviews/referral.html",
+        {
+            "review": review,
+            "referral": shown,
+            "answers": answers(shown),
+            "siblings": shown.siblings.all(),
+            "agencies": shown.agencies.select_related("agency"),
+            "decision": shown.current_decision,
+            "opens_referral": Referral.objects.visible_to(user).filter(pk=shown.pk).exists(),
         },
     )

@@ -40,6 +40,11 @@ def test_a_review_is_run_in_the_browser(
     axe.check(lead)
     shoot(lead, "review-workspace")
 
+    lead.get_by_role("link", name=f"The referral {review.referral.reference}").click()
+    expect(lead.locator("h1")).to_contain_text(f"Referral {review.referral.reference}")
+    axe.check(lead)
+    lead.goto(workspace)
+
     lead.get_by_role("link", name="Terms of reference").click()
     axe.check(lead)
     fill_date(lead, "period_from", TODAY - datetime.timedelta(days=400))

@@ -42,7 +42,7 @@ def test_the_officer_sees_the_notification_on_the_home_page(
 ) -> None:
     referral = submitted(personas)
     page = sign_in(client, personas.sbni_officer).get("/").text
-    assert f"New referral {referral.reference} from the BEL panel" in page
+    assert f"New referral {referral.reference} from {referral.panel.name}" in page
     assert f'href="/referrals/{referral.uuid}/"' in page
     assert "New referral" not in sign_in(Client(), personas.belfast_member).get("/").text
 

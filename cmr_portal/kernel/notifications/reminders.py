@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 
 from cmr_portal.kernel.notifications.models import Reminder
 from cmr_portal.kernel.notifications.services import notify_each
+from cmr_portal.kernel.words import counted
 from cmr_portal.kernel.working_days import add_working_days, working_days_between
 
 
@@ -111,7 +112,7 @@ def stages(deadline: Deadline, today: datetime.date) -> list[Planned]:
                 deadline,
                 "escalation",
                 deadline.escalate_to,
-                f"Escalated: {ref}: {what} is {late} working days overdue",
+                f"Escalated: {ref}: {what} is {counted(late, 'working day')} overdue",
             )
         )
     return planned

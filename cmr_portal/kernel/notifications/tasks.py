@@ -22,6 +22,7 @@ from cmr_portal.kernel.notifications.delivery import (
 from cmr_portal.kernel.notifications.models import Notification, Reminder
 from cmr_portal.kernel.notifications.reminders import claim
 from cmr_portal.kernel.notifications.reminders import sweep as queue_reminders
+from cmr_portal.kernel.words import counted
 
 
 @shared_task
@@ -100,7 +101,7 @@ def _send_digest(user: Any, connection: Any) -> int:
     if not pending:
         return 0
     lines = "\n".join(f"- {n.message}: {settings.SITE_URL}{n.url}" for n in pending)
-    count = f"{len(pending)} notification{'s' if len(pending) != 1 else ''}"
+    count = counted(len(pending), "notification")
     send_mail(
         f"Case Management Review portal: {count} since your last email",
         f"Since your last email:\n\n{lines}\n\n{FOOTER}",

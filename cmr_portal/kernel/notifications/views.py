@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmr_portal.kernel.forms import GovukFormMixin, govuk_helper, posted
 from cmr_portal.kernel.notifications import services
 from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.words import counted
 
 
 @require_GET
@@ -56,7 +57,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
     count = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(request, f"{counted(count, 'notification')} marked as read.")
     return redirect("notifications:centre")
 
 
