@@ -335,6 +335,7 @@ def recommend(
         raise ReferralError("Record who attended the meeting before its recommendations.")
     if Recommendation.objects.filter(item=item).exists():
         raise ReferralError("The CMR Panel's recommendation at this meeting is already recorded.")
+    check_departure(referral, values["outcome"], values.get("departure_reason", ""))
     recommendation = Recommendation.objects.create(item=item, recorded_by=by, **values)
     record(
         "referral.recommended",
@@ -345,6 +346,8 @@ def recommend(
         changes={
             "status": move(referral, "recommend"),
             "outcome": recommendation.outcome,
+            "indicator": referral.regulation_17.indicator,
+            "departure_reason": recommendation.departure_reason,
             "meeting": str(meeting.uuid),
             "quorate": meeting.is_quorate,
         },
@@ -367,22 +370,41 @@ def latest_recommendation(referral: Referral) -> Recommendation | None:
     )
 
 
+def check_departure(referral: Referral, outcome: str, reason: str) -> None:
+    """Refuse an outcome that departs from the referral's regulation 17 indicator without a
+    reason, or a reason where it does not depart (``Regulation17.departure``).
+
+    Raises ReferralError with the message a user reads; the form says the same first."""
+    departure = referral.regulation_17.departure(outcome)
+    if departure and not reason.strip():
+        raise ReferralError(f"{departure} Enter the reason for departing from the indicator.")
+    if reason.strip() and not departure:
+        raise ReferralError(
+            "The outcome follows the indicator, so there is no departure to explain."
+        )
+
+
 @dataclass(frozen=True)
 class DecisionValues:
-    """What the SBNI Chair decides, and why."""
+    """What the SBNI Chair decides, and why: ``departure_reason`` is empty unless the outcome
+    departs from the regulation 17 indicator."""
 
     outcome: str
     reasons: str
     learning_route: LearningRoute | None = None
+    departure_reason: str = ""
 
     def record(self, referral: Referral, by: User, **more: Any) -> Decision:
-        """The decision's row; a learning route goes only with "CMR not required"."""
+        """The decision's row; a learning route goes only with "CMR not required". Raises
+        ReferralError for a departure from the indicator without its reason."""
+        check_departure(referral, self.outcome, self.departure_reason)
         route = self.learning_route if self.outcome == Outcome.NOT_REQUIRED else None
         return Decision.objects.create(
             referral=referral,
             outcome=self.outcome,
             reasons=self.reasons,
             learning_route=route,
+            departure_reason=self.departure_reason.strip(),
             decided_by=by,
             **more,
         )
@@ -418,6 +440,8 @@ def record_decision(
             "outcome": decision.outcome,
             "learning_route": str(decision.learning_route or ""),
             "recommended": recommendation.outcome if recommendation else None,
+            "indicator": referral.regulation_17.indicator,
+            "departure_reason": decision.departure_reason,
         },
         request=request,
     )
@@ -482,6 +506,7 @@ def amend_decision(
                 str(amended.learning_route or ""),
             ],
             "reasons": [current.reasons, amended.reasons],
+            "departure_reason": [current.departure_reason, amended.departure_reason],
             "reason": amended.amendment_reason,
         },
         request=request,

@@ -18,6 +18,7 @@ from referrals.models import (
     Outcome,
     Recommendation,
     Referral,
+    Regulation17,
 )
 
 
@@ -40,8 +41,30 @@ def offer_route(form: forms.BaseForm, kept: LearningRoute | None) -> None:
         )
 
 
+def departure_field() -> forms.CharField:
+    """The reason for departing from the regulation 17 indicator: asked always, needed only
+    where the outcome departs from it (``OutcomeMixin.clean``)."""
+    return long_text(
+        "Reason for departing from the indicator (if the outcome departs from it)",
+        2000,
+        name="The reason for departing from the indicator",
+    )
+
+
 class OutcomeMixin:
-    """The outcome and the learning route that goes only with 'CMR not required'."""
+    """The outcome, the learning route that goes only with 'CMR not required', and the reason
+    for departing from the regulation 17 indicator, needed exactly when the outcome departs
+    from it (``Regulation17.departure``). ``indicator`` is the referral's assessment."""
+
+    indicator: Regulation17
+
+    def follow(self, referral: Referral) -> None:
+        """Take the referral's indicator, and say it beside the reason's field."""
+        self.indicator = referral.regulation_17
+        self.fields["departure_reason"].help_text = (  # type: ignore[attr-defined]
+            f"The panel's answers, as the portal assesses them: {self.indicator.label.lower()}. "
+            "If the outcome is not the one they indicate, say why. Up to 2,000 characters."
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
@@ -50,6 +73,20 @@ class OutcomeMixin:
             self.add_error(  # type: ignore[attr-defined]
                 "learning_route", "Choose another learning route only when a CMR is not required"
             )
+        reason = cleaned.get("departure_reason", "").strip()
+        departure = self.indicator.departure(outcome) if outcome else None
+        if departure and not reason:
+            self.add_error(  # type: ignore[attr-defined]
+                "departure_reason",
+                f"{departure} Enter the reason for departing from the indicator",
+            )
+        elif outcome and reason and not departure:
+            self.add_error(  # type: ignore[attr-defined]
+                "departure_reason",
+                "The outcome follows the indicator, so there is no departure to explain. "
+                "Delete the reason for departing, or choose another outcome",
+            )
+        cleaned["departure_reason"] = reason
         return cleaned
 
 
@@ -174,6 +211,7 @@ class DeclarationForm(GovukFormMixin, forms.Form):
 class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     learning_route = learning_route_field()
     rationale = long_text("The rationale", 5000, required="Enter the rationale")
+    departure_reason = departure_field()
     dissent = long_text("Dissent (optional)", 2000, name="Dissent")
 
     class Meta:
@@ -188,6 +226,7 @@ class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type
             "outcome",
             "learning_route",
             "rationale",
+            "departure_reason",
             "dissent",
         ]
         widgets = dict.fromkeys(
@@ -206,6 +245,7 @@ class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type
             for limb, _, _ in REGULATION_17_LIMBS
         }
         super().__init__(*args, initial=initial, **kwargs)
+        self.follow(referral)
         for limb, reference, _ in REGULATION_17_LIMBS:
             self.fields[limb.removeprefix("reg17_")].error_messages["required"] = (
                 f"Give the CMR Panel's view of {reference}"
@@ -226,6 +266,7 @@ class RecommendationForm(OutcomeMixin, GovukFormMixin, forms.ModelForm):  # type
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field.select("learning_route"),
             Field.textarea("rationale", max_characters=5000),
+            Field.textarea("departure_reason", max_characters=2000),
             Field.textarea("dissent", max_characters=2000),
             button="Record the recommendation",
         )
@@ -240,6 +281,7 @@ class DecisionForm(OutcomeMixin, GovukFormMixin, forms.Form):
     )
     learning_route = learning_route_field()
     reasons = long_text("Your reasons", 5000, required="Enter the reasons for your decision")
+    departure_reason = departure_field()
     amendment_reason = long_text(
         "Why is the decision amended?",
         2000,
@@ -247,9 +289,13 @@ class DecisionForm(OutcomeMixin, GovukFormMixin, forms.Form):
         name="The reason for the amendment",
     )
 
-    def __init__(self, *args: Any, amending: Decision | None = None, **kwargs: Any) -> None:
-        """``amending``: the current decision, when the form amends it."""
+    def __init__(
+        self, *args: Any, referral: Referral, amending: Decision | None = None, **kwargs: Any
+    ) -> None:
+        """``referral``: the referral decided on; ``amending``: the current decision, when the
+        form amends it."""
         super().__init__(*args, **kwargs)
+        self.follow(referral)
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
         if amending:
@@ -267,10 +313,13 @@ class DecisionForm(OutcomeMixin, GovukFormMixin, forms.Form):
             Field.radios("outcome", legend_size=Size.MEDIUM),
             Field.select("learning_route"),
             Field.textarea("reasons", max_characters=5000),
+            Field.textarea("departure_reason", max_characters=2000),
             *([Field.textarea("amendment_reason", max_characters=2000)] if amending else []),
             button="Amend the decision" if amending else "Record the decision",
         )
 
     def values(self) -> DecisionValues:
         data = self.cleaned_data
-        return DecisionValues(data["outcome"], data["reasons"], data["learning_route"])
+        return DecisionValues(
+            data["outcome"], data["reasons"], data["learning_route"], data["departure_reason"]
+        )

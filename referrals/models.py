@@ -497,6 +497,9 @@ class Recommendation(models.Model):
         LearningRoute, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     rationale = models.TextField(max_length=5000)
+    departure_reason = models.TextField(
+        "reason for departing from the regulation 17 indicator", max_length=2000, blank=True
+    )
     dissent = models.TextField(max_length=2000, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -531,6 +534,9 @@ class Decision(models.Model):
         LearningRoute, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reasons = models.TextField(max_length=5000)
+    departure_reason = models.TextField(
+        "reason for departing from the regulation 17 indicator", max_length=2000, blank=True
+    )
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     is_current = models.BooleanField(default=True)
@@ -580,6 +586,39 @@ class Regulation17:
     @property
     def label(self) -> str:
         return str(Referral.Indicator(self.indicator).label)
+
+    @property
+    def met(self) -> str:
+        """What the answers meet, to follow "The panel's answers": "meet route 17(2) of
+        regulation 17", "meet neither route of regulation 17" or "are incomplete"."""
+        return {
+            Referral.Indicator.ROUTE_2: "meet route 17(2) of regulation 17",
+            Referral.Indicator.ROUTE_3: "meet route 17(3) of regulation 17",
+            Referral.Indicator.NOT_MET: "meet neither route of regulation 17",
+        }.get(Referral.Indicator(self.indicator), "are incomplete")
+
+    def departure(self, outcome: str) -> str | None:
+        """How an outcome (an ``Outcome`` value) departs from this indicator, in a sentence, or
+        None where it follows it.
+
+        It departs when it says "CMR not required" although a route is met, a CMR by a route
+        other than the one met, or a CMR when neither route is met. "More information needed"
+        and incomplete answers (nothing to depart from) never depart.
+        """
+        routes = {
+            Referral.Indicator.ROUTE_2: Outcome.CMR_17_2,
+            Referral.Indicator.ROUTE_3: Outcome.CMR_17_3,
+        }
+        if outcome == Outcome.MORE_INFORMATION or self.indicator == Referral.Indicator.INCOMPLETE:
+            return None
+        if routes.get(Referral.Indicator(self.indicator)) == outcome:
+            return None
+        if self.indicator == Referral.Indicator.NOT_MET and outcome == Outcome.NOT_REQUIRED:
+            return None
+        return (
+            f"The panel's answers {self.met}, as the portal assesses them, "
+            f"but the outcome chosen is “{Outcome(outcome).label}”."
+        )
 
     @classmethod
     def assess(cls, referral: Referral) -> "Regulation17":

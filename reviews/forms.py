@@ -1,6 +1,8 @@
 """Forms of the review workspace, laid out with GOV.UK Frontend."""
 
 import datetime
+from collections.abc import Iterator
+from itertools import groupby
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Size
@@ -119,23 +121,57 @@ class TermsForm(GovukFormMixin, forms.Form):
         return cleaned
 
 
+class ContactsByAgency(forms.models.ModelChoiceIterator):
+    """A contact list as one group per agency, in the order of the queryset (by agency)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for agency, users in groupby(self.queryset, key=lambda user: user.agency):
+            yield (str(agency), [self.choice(user) for user in users])
+
+
+class ContactSelect(forms.Select):
+    """A select whose options carry their contact's agency (``data-agency``, the agency's id),
+    so that static/js/agency-contacts.mjs can offer only the chosen agency's contacts."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        value = option["value"]
+        if isinstance(value, forms.models.ModelChoiceIteratorValue):
+            option["attrs"]["data-agency"] = str(value.instance.agency_id)  # type: ignore[attr-defined]
+        return option
+
+
+class ContactField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Agency contacts, grouped by agency, each by name and job title."""
+
+    iterator = ContactsByAgency
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}, {obj.job_title}" if obj.job_title else str(obj.full_name)
+
+
 class AgencyReportForm(GovukFormMixin, forms.Form):
+    """A request for an agency's report. Without JavaScript the contacts are grouped by agency;
+    with it, only the chosen agency's are offered. The server refuses a mismatch either way."""
+
     agency = agency_field()
-    contact = forms.ModelChoiceField(
+    contact = ContactField(
         label="Contact at the agency",
-        queryset=User.objects.filter(agency__isnull=False, is_active=True).order_by("full_name"),
+        help_text="Only a contact who works for the agency chosen can be asked.",
+        queryset=User.objects.filter(agency__isnull=False, agency__active=True, is_active=True)
+        .select_related("agency")
+        .order_by("agency__name", "full_name", "pk"),
         empty_label="Select a contact",
         error_messages={"required": "Select the contact"},
+        widget=ContactSelect(attrs={"data-contacts-of": "id_agency"}),
     )
     asked = long_text("What the agency is asked for", 2000, required="Say what is asked for")
     due_date = GovukDateField("date the report is due", required=True, years_back=0, years_ahead=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        contact = self.fields["contact"]
-        contact.label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: f"{user.full_name} ({user.agency})"
-        )
         self.helper = govuk_helper(
             Field.select("agency"),
             Field.select("contact"),
@@ -188,7 +224,8 @@ class ChronologyEntryForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type
             "source": {"max_length": "The source document must be 200 characters or fewer"},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, button: str = "Add the entry", **kwargs: Any) -> None:
+        """``button``: the words on the button (adding an entry, or saving a correction)."""
         super().__init__(*args, **kwargs)
         self.fields["source"].help_text = "Which agency record this comes from (optional)."
         self.helper = govuk_helper(
@@ -199,7 +236,7 @@ class ChronologyEntryForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type
             "source",
             Field.radios("significance", legend_size=Size.SMALL, inline=True),
             Field.textarea("notes", max_characters=2000),
-            button="Add the entry",
+            button=button,
         )
 
     def clean(self) -> dict[str, Any]:

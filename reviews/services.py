@@ -433,6 +433,53 @@ def add_chronology_entries(
     return entries
 
 
+CHRONOLOGY_FIELDS = ("date", "end_date", "agency", "event", "source", "significance", "notes")
+"""What of a chronology entry the review team types, and may correct."""
+
+
+@transaction.atomic
+def change_chronology_entry(
+    entry: ChronologyEntry,
+    values: dict[str, Any],
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+) -> ChronologyEntry:
+    """Correct an entry typed in or imported (``values``: ``CHRONOLOGY_FIELDS``, checked by the
+    form), while the review is drafted, by its team only: the agency contacts never change
+    the chronology. The audit event holds each changed field as [before, after]; nothing
+    changed records nothing."""
+    _drafting(entry.review, by)
+    entry = ChronologyEntry.objects.select_for_update().get(pk=entry.pk)
+    changes = {
+        name: [_audited(getattr(entry, name)), _audited(values[name])]
+        for name in CHRONOLOGY_FIELDS
+        if getattr(entry, name) != values[name]
+    }
+    if not changes:
+        return entry
+    for name in changes:
+        setattr(entry, name, values[name])
+    entry.save(update_fields=list(changes))
+    audit_review(
+        "chronology_changed",
+        entry.review,
+        by,
+        f"Changed the chronology entry of {entry.date:%d %B %Y}",
+        request,
+        entry=str(entry.uuid),
+        **changes,
+    )
+    return entry
+
+
+def _audited(value: Any) -> Any:
+    """A field's value as the audit log keeps it: dates as ISO text, an agency by its name."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value) if isinstance(value, models.Model) else value
+
+
 @transaction.atomic
 def remove_chronology_entry(
     entry: ChronologyEntry, *, by: User, request: HttpRequest | None = None

@@ -44,6 +44,11 @@ urlpatterns = [
         name="chronology_import",
     ),
     path(
+        f"{REVIEW}chronology/<uuid:entry_uuid>/",
+        views.chronology.change_entry,
+        name="change_entry",
+    ),
+    path(
         f"{REVIEW}chronology/<uuid:entry_uuid>/remove/",
         views.chronology.remove_entry,
         name="remove_entry",

@@ -455,6 +455,7 @@ EXPECTATIONS: dict[str, Expect] = {
         only(REVIEWERS, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=review_url("chronology/imports/{import}/"),
     ),
+    "reviews:change_entry": Expect(only(REVIEWERS, OK, OK), url=review_url("chronology/{entry}/")),
     "reviews:remove_entry": Expect(
         split([], REVIEWERS, post_only=True), url=review_url("chronology/{entry}/remove/")
     ),

@@ -98,6 +98,13 @@ NAMED_PERSONAS = [
         agency="Education Authority",
     ),
     Persona(
+        "police_contact",
+        "Kieran Demo",
+        "Public protection officer",
+        "PSNI (fictional)",
+        agency="Police Service of Northern Ireland",
+    ),
+    Persona(
         "admin",
         "Jack Demo",
         "System administrator",

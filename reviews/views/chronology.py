@@ -1,5 +1,6 @@
-"""The review's chronology: entries typed in or removed, a file imported all or nothing (a long
-one by a worker, with its progress page), and the whole chronology exported as CSV."""
+"""The review's chronology: entries typed in, corrected or removed, a file imported all or
+nothing (a long one by a worker, with its progress page), and the whole chronology exported as
+CSV."""
 
 import csv
 from itertools import chain
@@ -47,6 +48,31 @@ def chronology_page(request: HttpRequest, review_uuid: str) -> HttpResponse:
         request,
         "reviews/chronology.html",
         {"review": review, "entries": entries, "form": form if editable else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def change_entry(request: HttpRequest, review_uuid: str, entry_uuid: str) -> HttpResponse:
+    """Correct one entry with the form that adds them: the review team, while drafting."""
+    review = get_review_for(request, review_uuid)
+    user = signed_in_user(request)
+    entry = review.chronology.select_related("agency").filter(uuid=entry_uuid).first()
+    if entry is None or not services.can_draft(user, review):
+        raise Http404
+    form = ChronologyEntryForm(posted(request), instance=entry, button="Save the entry")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_chronology_entry(entry, form.cleaned_data, by=user, request=request)
+            except ReferralError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "The entry has been saved.")
+                return redirect("reviews:chronology", review.uuid)
+    else:
+        viewed(request, review, f"the chronology entry of {entry.date:%-d %B %Y}")
+    return render(
+        request, "reviews/chronology_entry.html", {"review": review, "entry": entry, "form": form}
     )
 
 

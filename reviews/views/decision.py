@@ -42,7 +42,7 @@ def decide(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             f"{referral.get_status_display().lower()}.",
         )
         return redirect("referrals:overview", referral.uuid)
-    form = DecisionForm(posted(request))
+    form = DecisionForm(posted(request), referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decide(
@@ -81,8 +81,9 @@ def amend(request: HttpRequest, referral_uuid: str) -> HttpResponse:
         "outcome": current.outcome,
         "learning_route": current.learning_route,
         "reasons": current.reasons,
+        "departure_reason": current.departure_reason,
     }
-    form = DecisionForm(posted(request), initial=initial, amending=current)
+    form = DecisionForm(posted(request), referral=referral, initial=initial, amending=current)
     if request.method == "POST" and form.is_valid():
         try:
             amended = services.amend(

@@ -9,10 +9,35 @@ from django.utils import timezone
 
 from referrals import consideration, services
 from referrals.consideration import DecisionValues
-from referrals.models import AgendaItem, Decision, Meeting, Outcome, Recommendation, Referral
+from referrals.models import (
+    AgendaItem,
+    Decision,
+    LearningRoute,
+    Meeting,
+    Outcome,
+    Recommendation,
+    Referral,
+    Regulation17,
+)
 from reviews import services as reviews
 from tests.conftest import Personas
 from tests.referrals.test_referral_services import ready_to_send
+
+DEPARTURE = "Fictional: the reason for departing from the indicator."
+"""The reason given wherever an outcome departs from the flow's answers, which meet 17(2)."""
+
+
+def departure_reason(outcome: str) -> str:
+    """``DEPARTURE`` where the outcome departs from route 17(2), else nothing."""
+    departs = Regulation17(Referral.Indicator.ROUTE_2, "").departure(outcome)
+    return DEPARTURE if departs else ""
+
+
+def decision_values(
+    outcome: str, reasons: str, route: LearningRoute | None = None
+) -> DecisionValues:
+    """A decision on a flow referral, with the reason for departing where it departs."""
+    return DecisionValues(outcome, reasons, route, departure_reason(outcome))
 
 
 def recommendation_values(outcome: str = Outcome.CMR_17_2, **values: Any) -> dict[str, Any]:
@@ -27,6 +52,7 @@ def recommendation_values(outcome: str = Outcome.CMR_17_2, **values: Any) -> dic
         "learning_route": None,
         "rationale": "Fictional rationale: the agencies did not share what they knew.",
         "dissent": "",
+        "departure_reason": departure_reason(outcome),
     } | values
 
 
@@ -68,5 +94,5 @@ def recommended(people: Personas, outcome: str = Outcome.CMR_17_2) -> Recommenda
 def decided(people: Personas, outcome: str = Outcome.CMR_17_2) -> Decision:
     referral = recommended(people).item.referral
     return reviews.decide(
-        referral, DecisionValues(outcome, "Fictional reasons."), by=people.sbni_chair
+        referral, decision_values(outcome, "Fictional reasons."), by=people.sbni_chair
     )

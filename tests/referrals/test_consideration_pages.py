@@ -177,6 +177,7 @@ def test_the_amendment_page_records_a_reason_and_the_letter_shows_it(
         url,
         {
             "outcome": Outcome.CMR_17_3,
+            "departure_reason": flow.DEPARTURE,
             "reasons": "Fictional: outstanding learning.",
             "amendment_reason": "Wrong route recorded (fictional).",
             "seen": str(decision.uuid),

@@ -11,7 +11,6 @@ from django.test import Client
 from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.notifications.models import Notification
 from referrals import consideration
-from referrals.consideration import DecisionValues
 from referrals.models import Decision, LearningRoute, Outcome, Referral
 from referrals.workflow import ReferralError
 from reviews import services as reviews
@@ -47,7 +46,7 @@ def test_cmr_not_required_keeps_the_learning_route_and_opens_no_review(
     route = LearningRoute.objects.get(name="Learning event")
     decision = reviews.decide(
         referral,
-        DecisionValues(Outcome.NOT_REQUIRED, "Fictional: learning is enough.", route),
+        flow.decision_values(Outcome.NOT_REQUIRED, "Fictional: learning is enough.", route),
         by=personas.sbni_chair,
     )
     assert decision.learning_route == route
@@ -60,7 +59,7 @@ def test_more_information_sends_the_referral_back_without_a_current_decision(
     referral = flow.recommended(personas).item.referral
     decision = reviews.decide(
         referral,
-        DecisionValues(Outcome.MORE_INFORMATION, "Fictional: the police report is needed."),
+        flow.decision_values(Outcome.MORE_INFORMATION, "Fictional: the police report is needed."),
         by=personas.sbni_chair,
     )
     referral.refresh_from_db()
@@ -77,10 +76,12 @@ def test_only_the_sbni_chair_decides_and_only_once(personas: Personas) -> None:
     referral = flow.recommended(personas).item.referral
     for someone in (personas.sbni_officer, personas.cmr_panel_chair, personas.belfast_chair):
         with pytest.raises(ReferralError, match="Only the SBNI Chair"):
-            reviews.decide(referral, DecisionValues(Outcome.CMR_17_3, "R"), by=someone)
-    reviews.decide(referral, DecisionValues(Outcome.CMR_17_3, "R"), by=personas.sbni_chair)
+            reviews.decide(referral, flow.decision_values(Outcome.CMR_17_3, "R"), by=someone)
+    reviews.decide(referral, flow.decision_values(Outcome.CMR_17_3, "R"), by=personas.sbni_chair)
     with pytest.raises(ReferralError, match="Its status is: decided"):
-        reviews.decide(referral, DecisionValues(Outcome.CMR_17_3, "R"), by=personas.sbni_chair)
+        reviews.decide(
+            referral, flow.decision_values(Outcome.CMR_17_3, "R"), by=personas.sbni_chair
+        )
     assert Decision.objects.count() == 1
     assert Review.objects.get().route == "17(3)"
 
@@ -91,21 +92,21 @@ def test_an_amendment_keeps_the_original_and_needs_a_reason(personas: Personas) 
     with pytest.raises(ReferralError, match="reason for the amendment"):
         reviews.amend(
             referral,
-            DecisionValues(Outcome.CMR_17_3, "R"),
+            flow.decision_values(Outcome.CMR_17_3, "R"),
             reason="  ",
             by=personas.sbni_chair,
         )
     with pytest.raises(ReferralError, match="amended while you had this page open"):
         reviews.amend(
             referral,
-            DecisionValues(Outcome.CMR_17_3, "R"),
+            flow.decision_values(Outcome.CMR_17_3, "R"),
             reason="Fictional",
             seen="00000000-0000-0000-0000-000000000000",
             by=personas.sbni_chair,
         )
     amended = reviews.amend(
         referral,
-        DecisionValues(Outcome.CMR_17_3, "Fictional: outstanding positive learning."),
+        flow.decision_values(Outcome.CMR_17_3, "Fictional: outstanding positive learning."),
         reason="The route was recorded wrongly.",
         seen=str(first.uuid),
         by=personas.sbni_chair,
@@ -127,7 +128,7 @@ def test_amending_to_no_cmr_closes_the_review_and_back_opens_a_new_one(
     referral = flow.decided(personas, Outcome.CMR_17_2).referral
     reviews.amend(
         referral,
-        DecisionValues(Outcome.NOT_REQUIRED, "Fictional"),
+        flow.decision_values(Outcome.NOT_REQUIRED, "Fictional"),
         reason="Fictional correction",
         by=personas.sbni_chair,
     )
@@ -136,7 +137,7 @@ def test_amending_to_no_cmr_closes_the_review_and_back_opens_a_new_one(
     assert closed.closure_reason == "The decision was amended: Fictional correction"
     reviews.amend(
         referral,
-        DecisionValues(Outcome.CMR_17_2, "Fictional"),
+        flow.decision_values(Outcome.CMR_17_2, "Fictional"),
         reason="Fictional second thoughts",
         by=personas.sbni_chair,
     )
@@ -179,7 +180,7 @@ def test_the_database_allows_one_current_decision_and_one_open_review(
 def test_two_reviews_opened_at_once_for_one_referral_give_one(personas: Personas) -> None:
     referral = flow.recommended(personas).item.referral
     decision = consideration.record_decision(
-        referral, DecisionValues(Outcome.CMR_17_2, "Fictional"), by=personas.sbni_chair
+        referral, flow.decision_values(Outcome.CMR_17_2, "Fictional"), by=personas.sbni_chair
     )
 
     def open_one() -> Review:
@@ -199,7 +200,7 @@ def test_two_chairs_deciding_at_once_record_one_decision(personas: Personas) -> 
 
     def deciding(outcome: str) -> Callable[[], Decision]:
         return lambda: reviews.decide(
-            referral, DecisionValues(outcome, "Fictional"), by=personas.sbni_chair
+            referral, flow.decision_values(outcome, "Fictional"), by=personas.sbni_chair
         )
 
     outcomes = at_once(deciding(Outcome.CMR_17_2), deciding(Outcome.NOT_REQUIRED))
@@ -216,7 +217,7 @@ def test_an_amendment_keeps_a_retired_learning_route_on_offer(personas: Personas
     route = LearningRoute.objects.get(name="Thematic review")
     reviews.decide(
         referral,
-        DecisionValues(Outcome.NOT_REQUIRED, "Fictional.", route),
+        flow.decision_values(Outcome.NOT_REQUIRED, "Fictional.", route),
         by=personas.sbni_chair,
     )
     LearningRoute.objects.filter(pk=route.pk).update(active=False)

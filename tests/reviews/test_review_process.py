@@ -9,13 +9,13 @@ from django.test import Client
 from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.notifications.models import Notification
 from panels.models import Agency
-from referrals.consideration import DecisionValues
 from referrals.models import Outcome
 from reviews import follow_up, services
 from reviews.models import Action, AgencyReport, Review, ReviewMember, StageChange
 from reviews.services import ReviewError
 from tests import files
 from tests.conftest import Personas, sign_in
+from tests.referrals import flow as referral_flow
 from tests.reviews import flow
 
 TODAY = flow.TODAY
@@ -233,7 +233,7 @@ def test_amending_a_decision_to_no_cmr_ends_the_drafting(personas: Personas) -> 
     review = flow.with_team(personas)
     services.amend(
         review.referral,
-        DecisionValues(Outcome.NOT_REQUIRED, "Fictional."),
+        referral_flow.decision_values(Outcome.NOT_REQUIRED, "Fictional."),
         reason="Fictional correction.",
         by=personas.sbni_chair,
     )
