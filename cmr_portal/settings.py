@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cmr_portal.context_processors.portal",
             ],
+            "libraries": {"tables": "cmr_portal.kernel.tables"},
         },
     },
 ]
