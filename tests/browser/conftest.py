@@ -89,7 +89,7 @@ NARROW = 320
 # widest parts are named. Any other box that scrolls or cuts off its content sideways must be a
 # data table's region (cmr_portal/kernel/tables.py): role="region", tabindex="0", and named by a
 # caption or heading with words in it. Form controls scroll their own text; visually hidden text
-# is cut off on purpose.
+# (a box of one pixel, such as the skip link until it has focus) is cut off on purpose.
 OVERFLOW = """() => {
   const root = document.documentElement;
   const width = root.clientWidth;
@@ -106,8 +106,8 @@ OVERFLOW = """() => {
       + `because of ${outermost.slice(0, 5).map(name).join(", ")}`);
   }
   for (const element of document.body.querySelectorAll("*")) {
-    if (element.matches("input, textarea, select, .govuk-visually-hidden, "
-        + ".govuk-visually-hidden *")) continue;
+    if (element.matches("input, textarea, select")) continue;
+    if (element.clientWidth <= 1 && element.clientHeight <= 1) continue;
     if (getComputedStyle(element).overflowX === "visible") continue;
     if (element.scrollWidth <= element.clientWidth + 1) continue;
     const label = document.getElementById(element.getAttribute("aria-labelledby") || "");
