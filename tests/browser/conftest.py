@@ -98,9 +98,18 @@ OVERFLOW = """() => {
     + (element.classList.length ? "." + [...element.classList].join(".") : "");
   const found = [];
   if (root.scrollWidth > width) {
+    // Inside a region, only what escapes it counts: what is positioned against a box outside it.
+    const escapes = (element) => {
+      const region = element.closest(".portal-table-region");
+      for (let inner = element; region && inner !== region; inner = inner.parentElement) {
+        const position = getComputedStyle(inner).position;
+        if ((position === "absolute" || position === "fixed")
+            && !region.contains(inner.offsetParent)) return true;
+      }
+      return !region;
+    };
     const wide = [...document.body.querySelectorAll("*")].filter((element) =>
-      element.getBoundingClientRect().right > width + 1
-      && !element.closest(".portal-table-region, .govuk-visually-hidden"));
+      element.getBoundingClientRect().right > width + 1 && escapes(element));
     const outermost = wide.filter((element) => !wide.includes(element.parentElement));
     found.push(`the page is ${root.scrollWidth} pixels wide in a ${width} pixel window, `
       + `because of ${outermost.slice(0, 5).map(name).join(", ")}`);

@@ -2,6 +2,8 @@
 refuses, and that a data table's region scrolls with the keyboard. The parts are put on the
 sign-in page, so that they are laid out by the portal's own stylesheet."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
@@ -59,7 +61,7 @@ def test_a_table_outside_a_region_widens_the_page_and_is_refused(
 ) -> None:
     put(sign_in_page, TABLE)
     with pytest.raises(
-        AssertionError, match=f"in a {NARROW} pixel window, because of table.govuk-table"
+        AssertionError, match=re.escape(f"in a {NARROW} pixel window, because of table.govuk-table")
     ):
         axe.check(sign_in_page)
 
@@ -107,3 +109,19 @@ def test_a_data_tables_region_scrolls_with_the_keyboard(
             break
         sign_in_page.wait_for_timeout(50)
     assert region.evaluate("element => element.scrollLeft") > 0
+
+
+def test_visually_hidden_words_in_a_table_scroll_with_it(
+    sign_in_page: Page, axe: Accessibility
+) -> None:
+    """Visually hidden text is positioned: in a region that is not its containing block, it
+    escapes the region and widens the page (the chronology's "Remove the entry of ..." did)."""
+    hidden = TABLE.replace("Column 7", "Column 7<span class='govuk-visually-hidden'>, last</span>")
+    attributes = {"role": "region", "aria-labelledby": "wide", "tabindex": "0"}
+    put(sign_in_page, hidden, None, **{"class": "portal-table-region"}, **attributes)
+    axe.check(sign_in_page)
+    sign_in_page.evaluate(
+        "document.querySelector('.portal-table-region').style.position = 'static'"
+    )
+    with pytest.raises(AssertionError, match=re.escape("because of span.govuk-visually-hidden")):
+        axe.check(sign_in_page)
