@@ -125,3 +125,17 @@ def test_visually_hidden_words_in_a_table_scroll_with_it(
     )
     with pytest.raises(AssertionError, match=re.escape("because of span.govuk-visually-hidden")):
         axe.check(sign_in_page)
+
+
+def test_a_table_typed_in_a_finding_shares_the_width(
+    sign_in_page: Page, axe: Accessibility
+) -> None:
+    """A table typed in Markdown has no caption to name a region: it fits the screen instead."""
+    cells = "".join(f"<td>{'Significance' * 3}</td>" for _ in range(8))
+    put(
+        sign_in_page,
+        f"<table><tbody><tr>{cells}</tr></tbody></table><pre>{'x ' * 400}</pre>",
+        None,
+        **{"class": "portal-prose"},
+    )
+    axe.check(sign_in_page)
