@@ -115,6 +115,7 @@ TEMPLATES = [
             ],
             # Counts with their nouns: {{ days|counted:"working day" }} on every page.
             "builtins": ["cmr_portal.kernel.words"],
+            "libraries": {"tables": "cmr_portal.kernel.tables"},
         },
     },
 ]

@@ -82,14 +82,77 @@ def page(new_page: Callable[[], Page]) -> Page:
     return new_page()
 
 
+# WCAG 2.2's reflow criterion (1.4.10): content reflows at 320 CSS pixels wide (1280 pixels at
+# 400% zoom) without scrolling in two dimensions.
+NARROW = 320
+# What is wider than its box at 320 pixels, run in the page. The document may not be: its
+# widest parts are named. Any other box that scrolls or cuts off its content sideways must be a
+# data table's region (cmr_portal/kernel/tables.py): role="region", tabindex="0", and named by a
+# caption or heading with words in it. Form controls scroll their own text; visually hidden text
+# (a box of one pixel, such as the skip link until it has focus) is cut off on purpose.
+OVERFLOW = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const name = (element) => element.tagName.toLowerCase()
+    + (element.id ? "#" + element.id : "")
+    + (element.classList.length ? "." + [...element.classList].join(".") : "");
+  const found = [];
+  if (root.scrollWidth > width) {
+    // Inside a region, only what escapes it counts: what is positioned against a box outside it.
+    const escapes = (element) => {
+      const region = element.closest(".portal-table-region");
+      for (let inner = element; region && inner !== region; inner = inner.parentElement) {
+        const position = getComputedStyle(inner).position;
+        if ((position === "absolute" || position === "fixed")
+            && !region.contains(inner.offsetParent)) return true;
+      }
+      return !region;
+    };
+    const wide = [...document.body.querySelectorAll("*")].filter((element) =>
+      element.getBoundingClientRect().right > width + 1 && escapes(element));
+    const outermost = wide.filter((element) => !wide.includes(element.parentElement));
+    found.push(`the page is ${root.scrollWidth} pixels wide in a ${width} pixel window, `
+      + `because of ${outermost.slice(0, 5).map(name).join(", ")}`);
+  }
+  for (const element of document.body.querySelectorAll("*")) {
+    if (element.matches("input, textarea, select")) continue;
+    if (element.clientWidth <= 1 && element.clientHeight <= 1) continue;
+    if (getComputedStyle(element).overflowX === "visible") continue;
+    if (element.scrollWidth <= element.clientWidth + 1) continue;
+    const label = document.getElementById(element.getAttribute("aria-labelledby") || "");
+    if (element.getAttribute("role") !== "region" || element.getAttribute("tabindex") !== "0"
+        || !label || !label.textContent.trim()) {
+      found.push(`${name(element)} is ${element.scrollWidth} pixels wide in a box of `
+        + `${element.clientWidth}, and is not a labelled region that takes focus`);
+    }
+  }
+  return found;
+}"""
+
+
 class Accessibility:
-    """axe-core on every page a journey visits: no serious or critical WCAG 2.2 AA violation."""
+    """axe-core on every page a journey visits: no serious or critical WCAG 2.2 AA violation, at
+    the journey's width and again at 320 pixels wide, where the page must also reflow."""
 
     def __init__(self) -> None:
         self.axe = Axe()
         self.checked: list[str] = []
 
     def check(self, page: Page) -> None:
+        """Check ``page`` as it is, then at ``NARROW`` pixels wide; it is left at its own size."""
+        self.run_axe(page)
+        size = page.viewport_size
+        assert size is not None
+        page.set_viewport_size({"width": NARROW, "height": size["height"]})
+        try:
+            overflowing = page.evaluate(OVERFLOW)
+            assert not overflowing, f"{page.url} at {NARROW} pixels wide: {overflowing}"
+            self.run_axe(page)
+        finally:
+            page.set_viewport_size(size)
+        self.checked.append(page.url)
+
+    def run_axe(self, page: Page) -> None:
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         failing = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} "
@@ -97,8 +160,8 @@ class Accessibility:
             for violation in results.response["violations"]
             if violation["impact"] in FAILING
         ]
-        assert not failing, f"{page.url}: {failing}"
-        self.checked.append(page.url)
+        width = page.viewport_size["width"] if page.viewport_size else "?"
+        assert not failing, f"{page.url} at {width} pixels wide: {failing}"
 
 
 @pytest.fixture
