@@ -122,9 +122,7 @@ def panel_work(user: User, today: datetime.date) -> list[WorkList]:
             [
                 Task(
                     title=f"{asked.referral.reference}: answer the SBNI's question",
-                    url=reverse(
-                        "referrals:answer_request", args=[asked.referral.uuid, asked.uuid]
-                    ),
+                    url=reverse("referrals:answer_request", args=[asked.referral.uuid, asked.uuid]),
                     detail=f"{asked.referral.panel.name}, asked on {on(asked.asked_at)}",
                     today=today,
                     due=asked.due_date,
@@ -179,7 +177,8 @@ def officer_work(user: User, today: datetime.date) -> list[WorkList]:
         .distinct()
         .order_by("submitted_at", "id")
     )
-    unnoticed = Meeting.objects.filter(date__gte=today, notice_given_on__isnull=True).order_by(
+    # On the day itself notice can no longer be given: the meeting needs its attendance instead.
+    unnoticed = Meeting.objects.filter(date__gt=today, notice_given_on__isnull=True).order_by(
         "date", "id"
     )[: SHOWN + 1]
     unrecorded = Meeting.objects.filter(date__lte=today, is_quorate__isnull=True).order_by(

@@ -16,16 +16,19 @@ from django.utils import timezone
 from cmr_portal.kernel.working_days import add_working_days, working_days_between
 from panels.models import Agency, SbniRole, User
 from referrals import consideration, services
-from referrals.models import Referral, Timescale
+from referrals.models import InformationRequest, Referral, Timescale
 from reviews import follow_up
 from reviews import services as reviews
 from reviews.deadlines import step_due
-from reviews.models import Action, Review
+from reviews.models import Action
 from tests.conftest import Personas, sign_in, with_role
 from tests.referrals import flow
 from tests.reviews import flow as review_flow
 
 TODAY = timezone.localdate()
+
+
+CAPTURED = ("govuk-summary-card__title", "govuk-task-list__link", "govuk-task-list__status")
 
 
 class HomePage(HTMLParser):
@@ -52,7 +55,7 @@ class HomePage(HTMLParser):
             self.links.append(attributes.get("href") or "")
             if "govuk-button--start" in classes:
                 self.start_link = attributes.get("href") or ""
-        for name in ("govuk-summary-card__title", "govuk-task-list__link", "govuk-task-list__status"):
+        for name in CAPTURED:
             if name in classes:
                 self._capture, self._buffer = name, ""
                 self._href = attributes.get("href") or ""
@@ -126,7 +129,11 @@ def test_panel_member_sees_their_panels_drafts_questions_and_decisions(
 
     assert page.start_link == reverse("referrals:start")
     assert lists["Drafts to finish and send"] == [
-        (f"{draft.reference}: finish and send", reverse("referrals:overview", args=[draft.uuid]), "")
+        (
+            f"{draft.reference}: finish and send",
+            reverse("referrals:overview", args=[draft.uuid]),
+            "",
+        ),
     ]
     questions = lists["Questions from the SBNI to answer"]
     assert [text for text, _, _ in questions] == [
@@ -151,7 +158,9 @@ def test_panel_member_sees_their_panels_drafts_questions_and_decisions(
 
 def test_an_overdue_question_says_so_and_comes_first(client: Client, personas: Personas) -> None:
     due = TODAY - datetime.timedelta(days=7)
-    late = asked(personas, due)
+    late = asked(personas, add_working_days(TODAY, 2))
+    # A week has passed since it was due: the service refuses a date in the past, so move it.
+    InformationRequest.objects.filter(referral=late).update(due_date=due)
     asked(personas, add_working_days(TODAY, 1))
     questions = work(home(client, personas.belfast_chair))["Questions from the SBNI to answer"]
     assert questions[0][0] == f"{late.reference}: answer the SBNI's question"
@@ -175,7 +184,9 @@ def test_sbni_officer_sees_referrals_to_acknowledge_meetings_and_recommendations
     sent = flow.sent(personas)
     item = flow.on_agenda(personas)  # a meeting today, attendance not yet recorded
     coming = consideration.schedule_meeting(
-        date=TODAY + datetime.timedelta(days=30), place="Room 2 (fictional)", by=personas.sbni_officer
+        date=TODAY + datetime.timedelta(days=30),
+        place="Room 2 (fictional)",
+        by=personas.sbni_officer,
     )
     lists = work(home(client, personas.sbni_officer))
 
@@ -229,9 +240,7 @@ def test_recorded_work_leaves_the_lists(client: Client, personas: Personas) -> N
     ]
 
 
-def test_the_review_team_to_appoint_goes_once_appointed(
-    client: Client, personas: Personas
-) -> None:
+def test_the_review_team_to_appoint_goes_once_appointed(client: Client, personas: Personas) -> None:
     """The demo's "appoint its review team" stayed after the team existed: not any more."""
     review = review_flow.opened(personas)
     targets = {t.step: t for t in Timescale.objects.all()}
@@ -281,18 +290,23 @@ def test_chairs_see_reports_awaiting_their_approval(client: Client, personas: Pe
     reviews.take_step(review, "submit", by=personas.lead_reviewer)
     approval = reverse("reviews:approval", args=[review.uuid])
     panel_chair = work(home(client, personas.cmr_panel_chair))
-    assert [(t, u) for t, u, _ in panel_chair["Reports awaiting the CMR Panel chair's approval"]] == [
+    awaiting = panel_chair["Reports awaiting the CMR Panel chair's approval"]
+    assert [(t, u) for t, u, _ in awaiting] == [
         (f"{review.reference}: approve the report or return it", approval)
     ]
-    assert work(home(Client(), personas.sbni_chair))["Reports awaiting the SBNI Chair's approval"] == []
+    sbni_chair = work(home(Client(), personas.sbni_chair))
+    assert sbni_chair["Reports awaiting the SBNI Chair's approval"] == []
     reviews.take_step(review, "panel_approve", by=personas.cmr_panel_chair)
     sbni_chair = work(home(Client(), personas.sbni_chair))
     assert [(t, u) for t, u, _ in sbni_chair["Reports awaiting the SBNI Chair's approval"]] == [
         (f"{review.reference}: approve the report or return it", approval)
     ]
-    assert work(home(Client(), personas.cmr_panel_chair))[
-        "Reports awaiting the CMR Panel chair's approval"
-    ] == []
+    assert (
+        work(home(Client(), personas.cmr_panel_chair))[
+            "Reports awaiting the CMR Panel chair's approval"
+        ]
+        == []
+    )
 
 
 def test_agency_contact_sees_report_requests_and_actions_due(
@@ -328,7 +342,10 @@ def test_agency_contact_sees_report_requests_and_actions_due(
     ]
     # Completed, it awaits the SBNI's verification instead.
     follow_up.update_action(
-        action, status=Action.Status.COMPLETED, note="Fictional: done.", evidence=None,
+        action,
+        status=Action.Status.COMPLETED,
+        note="Fictional: done.",
+        evidence=None,
         by=personas.agency_contact,
     )
     assert work(home(Client(), personas.agency_contact))["Actions due"] == []
