@@ -11,20 +11,31 @@ clocks first and a few more than are shown.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Value, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from cmr_portal.kernel.work import SHOWN, Task, WorkList
 from cmr_portal.kernel.working_days import latest_start
+from panels.access import granted
 from panels.models import Panel, SbniRole, User
 from referrals import deadlines
 from referrals.consideration import give_notice_by
-from referrals.models import AgendaItem, Decision, InformationRequest, Meeting, Referral
+from referrals.models import (
+    AgendaItem,
+    Decision,
+    InformationRequest,
+    Meeting,
+    Referral,
+    Timescale,
+    asked_questions,
+)
 
 Status = Referral.Status
+# Every step's timescale, from ``deadlines.timescales()``: read once for a whole home page.
+Targets = dict[str, Timescale]
 # Decisions received within this many calendar days are listed for the panel.
 RECENT_DAYS = 30
 # Answers received within this many working days are listed for the SBNI's officers.
@@ -42,16 +53,16 @@ def overview(referral: Referral) -> str:
 
 
 def clocked(
-    referrals: QuerySet[Referral],
+    referrals: Iterable[Referral],
     what: str,
     today: datetime.date,
+    targets: Targets,
     link: Callable[[Referral], str] = overview,
 ) -> list[Task]:
     """Tasks for referrals from ``with_clock()``, each due on its next deadline and linking to
-    ``link(referral)``: one query and one for the clocks' questions."""
-    targets = deadlines.timescales()
+    ``link(referral)``."""
     tasks = []
-    for referral in referrals[:WINDOW]:
+    for referral in referrals:
         deadline = deadlines.next_deadline(referral, targets, today)
         tasks.append(
             Task(
@@ -70,7 +81,7 @@ def clocked(
 def panel_work(user: User, today: datetime.date) -> list[WorkList]:
     """Drafts, questions and decisions of the panels whose cases ``user`` sees: three queries and
     one for the panels; nothing for someone on no panel."""
-    panels = list(Panel.objects.visible_to(user).values_list("pk", flat=True))
+    panels = granted(user, "panels.view_panel_cases", Panel)
     if not panels:
         return []
     mine = {"panel_id__in": panels}
@@ -153,30 +164,35 @@ def panel_work(user: User, today: datetime.date) -> list[WorkList]:
 
 
 def can_start_referral(user: User) -> bool:
-    """Whether ``user`` may log a referral for a panel (one query)."""
-    return Panel.objects.visible_to(user, "log_referral").exists()
+    """Whether ``user`` may log a referral for a panel (no query once the grants are read)."""
+    return bool(granted(user, "panels.log_referral", Panel))
 
 
-def officer_work(user: User, today: datetime.date) -> list[WorkList]:
+def officer_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
     """An SBNI officer's lists: to acknowledge, answers received, meetings needing notice or
     attendance (and the recommendations to record, in ``meeting_work``)."""
     queue = reverse("referrals:queue")
+    answered_lately = InformationRequest.objects.filter(
+        referral=OuterRef("pk"),
+        answered_at__date__gte=latest_start(today, ANSWERS_WITHIN),
+    )
+    # Both lists in one query (and one for their questions), each bounded on its own.
     to_acknowledge = (
-        Referral.objects.with_clock()
+        Referral.objects.clock_fields()
         .filter(status=Status.SUBMITTED, acknowledged_at__isnull=True)
+        .annotate(task=Value("acknowledge"))
         .select_related("panel")
-        .order_by("submitted_at", "id")
+        .order_by("submitted_at", "id")[:WINDOW]
     )
     answered = (
-        Referral.objects.with_clock()
-        .filter(
-            status__in=[Status.SUBMITTED, Status.UNDER_CONSIDERATION],
-            information_requests__answered_at__date__gte=latest_start(today, ANSWERS_WITHIN),
-        )
+        Referral.objects.clock_fields()
+        .filter(Exists(answered_lately), status__in=[Status.SUBMITTED, Status.UNDER_CONSIDERATION])
+        .annotate(task=Value("answer"))
         .select_related("panel")
-        .distinct()
-        .order_by("submitted_at", "id")
+        .order_by("submitted_at", "id")[:WINDOW]
     )
+    referrals = list(to_acknowledge.union(answered, all=True))
+    prefetch_related_objects(referrals, asked_questions())
     # On the day itself notice can no longer be given: the meeting needs its attendance instead.
     unnoticed = Meeting.objects.filter(date__gt=today, notice_given_on__isnull=True).order_by(
         "date", "id"
@@ -184,19 +200,30 @@ def officer_work(user: User, today: datetime.date) -> list[WorkList]:
     unrecorded = Meeting.objects.filter(date__lte=today, is_quorate__isnull=True).order_by(
         "date", "id"
     )[: SHOWN + 1]
+    found = list(unnoticed.union(unrecorded, all=True))
     meetings = reverse("referrals:meetings")
     return [
         WorkList(
             "sbni.acknowledge",
             "Referrals to acknowledge",
-            clocked(to_acknowledge, "acknowledge receipt", today),
+            clocked(
+                [each for each in referrals if each.task == "acknowledge"],  # type: ignore[attr-defined]
+                "acknowledge receipt",
+                today,
+                targets,
+            ),
             more_url=f"{queue}?status={Status.SUBMITTED}",
             more_label="See the queue",
         ),
         WorkList(
             "sbni.answers",
             "Answers received from panels",
-            clocked(answered, "read the panel's answer", today),
+            clocked(
+                [each for each in referrals if each.task == "answer"],  # type: ignore[attr-defined]
+                "read the panel's answer",
+                today,
+                targets,
+            ),
             more_url=queue,
             more_label="See the queue",
         ),
@@ -211,7 +238,8 @@ def officer_work(user: User, today: datetime.date) -> list[WorkList]:
                     today=today,
                     due=give_notice_by(meeting),
                 )
-                for meeting in unnoticed
+                for meeting in found
+                if meeting.date > today
             ],
             more_url=meetings,
             more_label="See all meetings",
@@ -227,7 +255,8 @@ def officer_work(user: User, today: datetime.date) -> list[WorkList]:
                     today=today,
                     due=meeting.date,
                 )
-                for meeting in unrecorded
+                for meeting in found
+                if meeting.date <= today
             ],
             more_url=meetings,
             more_label="See all meetings",
@@ -235,7 +264,7 @@ def officer_work(user: User, today: datetime.date) -> list[WorkList]:
     ]
 
 
-def meeting_work(user: User, today: datetime.date) -> list[WorkList]:
+def meeting_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
     """The CMR Panel's recommendations still to record on referrals discussed at meetings held,
     for SBNI officers and the CMR Panel chair: three queries."""
     items = list(
@@ -253,7 +282,6 @@ def meeting_work(user: User, today: datetime.date) -> list[WorkList]:
         .filter(pk__in=[item.referral_id for item in items])
         .select_related("panel")
     }
-    targets = deadlines.timescales()
     tasks = []
     for item in items:
         referral = referrals[item.referral_id]
@@ -278,7 +306,7 @@ def meeting_work(user: User, today: datetime.date) -> list[WorkList]:
     ]
 
 
-def chair_work(user: User, today: datetime.date) -> list[WorkList]:
+def chair_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
     """The SBNI Chair's decisions to make on the CMR Panel's recommendations."""
     recommended = (
         Referral.objects.with_clock()
@@ -287,9 +315,10 @@ def chair_work(user: User, today: datetime.date) -> list[WorkList]:
         .order_by("recommended_at", "id")
     )
     tasks = clocked(
-        recommended,
+        recommended[:WINDOW],
         "decide whether a CMR is required",
         today,
+        targets,
         lambda referral: reverse("reviews:decide", args=[referral.uuid]),
     )
     return [
@@ -303,13 +332,13 @@ def chair_work(user: User, today: datetime.date) -> list[WorkList]:
     ]
 
 
-def sbni_work(user: User, today: datetime.date) -> list[WorkList]:
+def sbni_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
     """The lists of each SBNI role ``user`` holds, the officers' first."""
     lists: list[WorkList] = []
     if user.has_sbni_role(SbniRole.SBNI_OFFICER):
-        lists += officer_work(user, today)
+        lists += officer_work(user, today, targets)
     if user.has_sbni_role(SbniRole.SBNI_OFFICER, SbniRole.CMR_PANEL_CHAIR):
-        lists += meeting_work(user, today)
+        lists += meeting_work(user, today, targets)
     if user.has_sbni_role(SbniRole.SBNI_CHAIR):
-        lists += chair_work(user, today)
+        lists += chair_work(user, today, targets)
     return lists

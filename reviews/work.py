@@ -4,7 +4,7 @@ The review team: their open reviews with each one's next step and due date. The 
 and the SBNI Chair: reports awaiting their approval. SBNI officers: reviews needing a team and
 actions awaiting verification. Agency contacts: report requests and actions due.
 
-Each list is one query whatever the data (two where the timescales are read); the due dates are
+Each list is one query whatever the data, the timescales read once for the page; the due dates are
 the ones the reminders use (``reviews.deadlines``, a report's and an action's own due date).
 """
 
@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from cmr_portal.kernel.work import SHOWN, Task, WorkList
 from panels.models import SbniRole, User
-from referrals import deadlines
 from referrals.models import Timescale
 from reviews.deadlines import step_due
 from reviews.models import Action, AgencyReport, Review, ReviewMember, TermsOfReference
@@ -33,7 +32,7 @@ def page(name: str, review: Review, *more: object) -> str:
     return reverse(f"reviews:{name}", args=[review.uuid, *more])
 
 
-def team_work(user: User, today: datetime.date) -> list[WorkList]:
+def team_work(user: User, today: datetime.date, targets: dict[str, Timescale]) -> list[WorkList]:
     """The open reviews on whose team ``user`` sits, with each one's next step: two queries, and
     nothing when they are on no review's team."""
     reviews = list(
@@ -51,7 +50,6 @@ def team_work(user: User, today: datetime.date) -> list[WorkList]:
     )
     if not reviews:
         return []
-    targets = deadlines.timescales()
     tasks = []
     for review in reviews:
         step, due = next_step(review, targets)
@@ -134,12 +132,11 @@ def approval_work(user: User, today: datetime.date) -> list[WorkList]:
     return lists
 
 
-def officer_work(user: User, today: datetime.date) -> list[WorkList]:
+def officer_work(user: User, today: datetime.date, targets: dict[str, Timescale]) -> list[WorkList]:
     """Reviews needing a team (due when their terms of reference are) and actions awaiting
     verification, for SBNI officers: three queries."""
     if not user.has_sbni_role(SbniRole.SBNI_OFFICER):
         return []
-    targets = deadlines.timescales()
     leaderless = (
         Review.objects.filter(status=Review.Status.OPEN)
         .exclude(Exists(ReviewMember.objects.filter(review=OuterRef("pk"), role="lead")))
