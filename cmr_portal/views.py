@@ -10,13 +10,18 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError
 
 from cmr_portal.celery import app as celery_app
 from cmr_portal.kernel.audit.services import record
-from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.work import merged
+from panels.access import signed_in_user
+from referrals import work as referral_work
+from referrals.deadlines import timescales
+from reviews import work as review_work
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +44,24 @@ class SignInView(LoginView):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    unread = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
-    return render(request, "home.html", {"notifications": unread[:20]})
+    """Each person's work: the lists of every role they hold (``referrals.work``,
+    ``reviews.work``), each list once, most urgent first; notifications stay in their centre."""
+    user = signed_in_user(request)
+    today = timezone.localdate()
+    targets = timescales()
+    lists = merged(
+        referral_work.panel_work(user, today),
+        referral_work.sbni_work(user, today, targets),
+        review_work.officer_work(user, today, targets),
+        review_work.approval_work(user, today),
+        review_work.team_work(user, today, targets),
+        review_work.agency_work(user, today),
+    )
+    return render(
+        request,
+        "home.html",
+        {"lists": lists, "can_start_referral": referral_work.can_start_referral(user)},
+    )
 
 
 def database_is_up() -> bool:

@@ -81,6 +81,21 @@ def holds(user: "User", perm: str, obj: Model) -> bool:
     return user.is_active and (content_type.pk, str(obj.pk), codename) in grants(user)
 
 
+def granted(user: "User", perm: str, model: type[Model]) -> list[int]:
+    """The primary keys of the records of ``model`` on which ``user`` holds ``perm`` through a
+    grant, read from ``grants`` (no query once read for the request): ``objects_for`` without
+    the records, for a page that needs only to filter by them."""
+    if not user.is_active:
+        return []
+    codename = perm.rsplit(".", 1)[-1]
+    content_type = ContentType.objects.get_for_model(model).pk
+    return sorted(
+        int(object_pk)
+        for type_pk, object_pk, held in grants(user)
+        if type_pk == content_type and held == codename
+    )
+
+
 def objects_for(user: "User", perm: str, model: type[M]) -> QuerySet[M]:
     """The records of ``model`` on which ``user`` holds ``perm`` through a grant: never all of
     them for a superuser, never by a model-wide permission."""

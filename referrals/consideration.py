@@ -84,6 +84,12 @@ def notice(meeting: Meeting) -> Notice:
     return Notice(given, clear, settings.CMR_PANEL_NOTICE_CLEAR_DAYS)
 
 
+def give_notice_by(meeting: Meeting) -> datetime.date:
+    """The last day notice of a meeting's business can be given with the clear days the standing
+    orders ask for (``CMR_PANEL_NOTICE_CLEAR_DAYS``, calendar days, as ``notice`` counts them)."""
+    return meeting.date - datetime.timedelta(days=settings.CMR_PANEL_NOTICE_CLEAR_DAYS + 1)
+
+
 def is_late_business(item: AgendaItem) -> bool:
     """Added to the agenda after notice was given."""
     given = item.meeting.notice_given_on

@@ -42,6 +42,11 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         """What the deadlines are computed from: the unanswered question's due date, when the
         Panel last recommended, when the SBNI Chair last sent the referral back for more
         information, and every question asked (``questions``, for the paused clock)."""
+        return self.clock_fields().prefetch_related(asked_questions())
+
+    def clock_fields(self) -> "ReferralQuerySet":
+        """``with_clock`` without the questions, for a union of querysets (which cannot
+        prefetch): add them with ``prefetch_related_objects(rows, asked_questions())``."""
         open_request = InformationRequest.objects.filter(
             referral=models.OuterRef("pk"), answered_at__isnull=True
         )
@@ -55,13 +60,16 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             open_request_due=models.Subquery(open_request.values("due_date")[:1]),
             recommended_at=models.Subquery(latest_recommendation.values("recorded_at")[:1]),
             sent_back_at=models.Subquery(sent_back.values("decided_at")[:1]),
-        ).prefetch_related(
-            models.Prefetch(
-                "information_requests",
-                InformationRequest.objects.select_related("asked_by", "answered_by"),
-                to_attr="questions",
-            )
         )
+
+
+def asked_questions() -> "models.Prefetch[str, models.QuerySet[InformationRequest], str]":
+    """Every question asked of a referral, as ``questions``: what a paused clock needs."""
+    return models.Prefetch(
+        "information_requests",
+        InformationRequest.objects.select_related("asked_by", "answered_by"),
+        to_attr="questions",
+    )
 
 
 class Referral(models.Model):

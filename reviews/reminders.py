@@ -6,15 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.functional import Promise
 
 from cmr_portal.kernel.notifications.reminders import Deadline, deadline_source
-from cmr_portal.kernel.working_days import add_working_days, latest_start
+from cmr_portal.kernel.working_days import latest_start
 from panels.models import SbniRole, User
 from referrals import deadlines as clocks
 from referrals.models import Timescale
 from referrals.reminders import holders
+from reviews.deadlines import step_due
 from reviews.models import Action, AgencyReport, Review, ReviewMember
 
 
@@ -101,7 +101,7 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         if step == Timescale.Step.TERMS_OF_REFERENCE:
             reviews = reviews.exclude(terms__agreed_on__isnull=False)
         for review in reviews:
-            due = add_working_days(timezone.localdate(review.opened_at), days)
+            due = step_due(review, step, targets)
             yield Deadline(
                 key=f"reviews.{step}:{review.pk}",
                 reference=review.reference,

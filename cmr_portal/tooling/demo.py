@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from cmr_portal.kernel.working_days import add_working_days
 from panels import services
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.security import DEMO_EMAIL_DOMAIN
@@ -290,3 +291,12 @@ def load_demo_referrals() -> None:
     review = decision.reviews.get()
     review_services.appoint(review, demo_user("lead.reviewer"), ReviewMember.Role.LEAD, by=officer)
     review_services.appoint(review, demo_user("reviewer"), ReviewMember.Role.REVIEWER, by=officer)
+    # The agency contact's home page has a report to send.
+    review_services.request_agency_report(
+        review,
+        agency=Agency.objects.get(name="Education Authority"),
+        contact=demo_user("agency.contact"),
+        asked="Fictional: the school's contact with the child and family in the last year.",
+        due_date=add_working_days(today, 20),
+        by=demo_user("lead.reviewer"),
+    )

@@ -66,6 +66,7 @@ def test_a_review_is_run_in_the_browser(
 
     contact = new_page()
     sign_in(contact, base, personas.agency_contact)
+    axe.check(contact)  # the agency contact's home page: the report requested of them
     contact.get_by_role("link", name="Reviews").click()
     contact.get_by_role("link", name=review.reference).click()
     axe.check(contact)

@@ -27,6 +27,7 @@ def test_the_sbni_decides_and_the_panel_sees_it(
 
     officer = new_page()
     sign_in(officer, base, personas.sbni_officer)
+    axe.check(officer)  # the officer's home page: their work
     officer.get_by_role("link", name="SBNI queue").click()
     axe.check(officer)
     officer.get_by_role("link", name=referral.reference).click()

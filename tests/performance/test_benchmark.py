@@ -55,7 +55,10 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     pages = {(row["page"], row["persona"]): row for row in results["pages"]}
     assert ("Referral", "panel member") in pages
     assert ("SBNI queue", "SBNI officer") in pages
-    assert len(pages) == 16
+    # The sixteen pages of issue 10, and each persona's home page (issue 17).
+    assert len(pages) == 20
+    for persona in ("panel member", "SBNI officer", "lead reviewer", "agency contact"):
+        assert ("Home", persona) in pages
     assert all(0 < row["queries"] <= MAX_QUERIES for row in pages.values())
     assert results["sweep"]["full"]["first"]["reminders"] > 0
     assert results["pdf"]["pages"] > 1

@@ -129,6 +129,7 @@ def pages(people: dict[str, User]) -> list[Page]:
             "lead reviewer",
             reverse("reviews:section", args=[review.uuid, section.key]),
         ),
+        *(Page("Home", persona, reverse("home")) for persona in people),
         Page("Notifications", "panel member", reverse("notifications:centre")),
         Page("Notifications", "lead reviewer", reverse("notifications:centre")),
     ]
