@@ -8,6 +8,7 @@ the apps' own deadlines; this module only counts the working days left.
 import datetime
 from dataclasses import dataclass, field
 
+from cmr_portal.kernel.words import counted
 from cmr_portal.kernel.working_days import working_days_between
 
 # Each list shows its most urgent tasks; the rest are on the page it links to.
@@ -48,8 +49,8 @@ class Task:
             return "Due today"
         if self.is_overdue:
             late = max(1, -left)  # a date on a weekend is one working day late at least
-            return f"{late} working day{'s' if late != 1 else ''} overdue"
-        return f"{left} working day{'s' if left != 1 else ''} left"
+            return f"{counted(late, 'working day')} overdue"
+        return f"{counted(left, 'working day')} left"
 
     def urgency(self) -> tuple[int, datetime.date, str]:
         """Dated tasks first, soonest due first; then undated ones, oldest first."""
