@@ -38,6 +38,11 @@ PHRASES: dict[str, tuple[str, str, str]] = {
     "clear day's;clear days'": ("0 clear days'", "1 clear day's", "2 clear days'"),
     "comment": ("0 comments", "1 comment", "2 comments"),
     "entry": ("0 entries", "1 entry", "2 entries"),
+    "unread notification": (
+        "0 unread notifications",
+        "1 unread notification",
+        "2 unread notifications",
+    ),
     "chronology entry": ("0 chronology entries", "1 chronology entry", "2 chronology entries"),
     "row": ("0 rows", "1 row", "2 rows"),
     "row of the file needs;rows of the file need": (
