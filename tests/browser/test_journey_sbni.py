@@ -28,6 +28,10 @@ def test_the_sbni_decides_and_the_panel_sees_it(
     officer = new_page()
     sign_in(officer, base, personas.sbni_officer)
     axe.check(officer)  # the officer's home page: their work
+    shoot(officer, "home-sbni-officer")
+    officer.set_viewport_size({"width": 320, "height": 900})  # a phone, or 400% zoom
+    shoot(officer, "home-sbni-officer-320px")
+    officer.set_viewport_size({"width": 1100, "height": 900})
     officer.get_by_role("link", name="SBNI queue").click()
     axe.check(officer)
     officer.get_by_role("link", name=referral.reference).click()
