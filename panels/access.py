@@ -102,7 +102,12 @@ def objects_for(user: "User", perm: str, model: type[M]) -> QuerySet[M]:
     if not user.is_active:
         return model._default_manager.none()
     found: QuerySet[M] = get_objects_for_user(
-        user, perm, klass=model, with_superuser=False, accept_global_perms=False
+        user,
+        perm,
+        klass=model,
+        with_superuser=False,
+        accept_global_perms=False,
+        use_groups=False,
     )
     return found
 

@@ -1,7 +1,7 @@
 """A referral's history as people read it: its changes with the form's labels and the values
 before and after, a long text's changes line by line, and who has viewed it."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,6 +82,16 @@ def fields_for(action: str) -> Mapping[str, Described]:
     return FIELDS.get(action, REFERRAL)
 
 
+def fields_seen_by(user: User) -> Callable[[str], Mapping[str, Described]]:
+    """``fields_for`` as ``user`` may read it: the CMR Panel's recommendation, which a decision's
+    events name, is the SBNI's own, as on the overview and in the decision letter."""
+    if user.has_sbni_role(*SBNI_STAFF):
+        return fields_for
+    return lambda action: {
+        key: field for key, field in fields_for(action).items() if key != "recommended"
+    }
+
+
 def events_for(user: User, referral: Referral) -> QuerySet[AuditEvent]:
     """The referral's audit events that ``user`` may read: the CMR Panel's deliberations are
     the SBNI's own."""
@@ -96,7 +106,9 @@ def history(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     """What has been done to the referral, newest first, without the views."""
     referral = get_referral_for(request, referral_uuid)
     user = signed_in_user(request)
-    page, entries = history_page(events_for(user, referral), fields_for, request.GET.get("page"))
+    page, entries = history_page(
+        events_for(user, referral), fields_seen_by(user), request.GET.get("page")
+    )
     record(
         "referral.history_viewed",
         actor=user,
@@ -122,7 +134,7 @@ def history_change(request: HttpRequest, referral_uuid: str, key: str, number: i
     """The ``number``-th change of one of the referral's long texts, line by line."""
     referral = get_referral_for(request, referral_uuid)
     user = signed_in_user(request)
-    compared = comparison(events_for(user, referral), key, number, fields_for)
+    compared = comparison(events_for(user, referral), key, number, fields_seen_by(user))
     if compared is None:
         raise Http404
     record(

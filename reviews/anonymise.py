@@ -90,6 +90,16 @@ def normalise(text: str) -> Normalised:
     return Normalised("".join(chars), starts, ends)
 
 
+def named(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs whose original has a letter or a digit: an original of punctuation alone ("-",
+    "'") names nothing, and as a pattern would match between any two characters."""
+    return [
+        (original, replacement)
+        for original, replacement in pairs
+        if any(char.isalnum() for char in normalise(original).text)
+    ]
+
+
 def _pattern(original: str) -> str:
     """A normalised original as a regular expression: its apostrophes may be left out, its
     spaces and hyphens may be any one of the two or none ("Mary-Jane", "Mary Jane")."""
@@ -112,7 +122,7 @@ class Anonymiser:
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         entries = sorted(
-            ((_pattern(original), replacement) for original, replacement in pairs),
+            ((_pattern(original), replacement) for original, replacement in named(pairs)),
             key=lambda entry: -len(entry[0]),
         )
         entries = [(pattern, replacement) for pattern, replacement in entries if pattern]
@@ -241,7 +251,7 @@ def places(text: str, pairs: Iterable[tuple[str, str]], *, where: str = "") -> l
 
     A place is resolved, and not listed, when it lies inside a longer original that the map
     keeps as itself ("Samantha" kept as "Samantha", so that "Sam" inside it is not listed)."""
-    pairs = [(original, replacement) for original, replacement in pairs if original.strip()]
+    pairs = named(pairs)
     normalised = normalise(text)
     letters = [i for i, char in enumerate(normalised.text) if char.isalnum()]
     skeleton = "".join(normalised.text[i] for i in letters)

@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 import zipfile
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from cmr_portal.kernel.documents.services import megabytes
 from panels.models import Agency
@@ -299,7 +301,16 @@ def _check_xlsx(upload: IO[bytes]) -> Checked:
             _scan(book, "xl/sharedStrings.xml", shared)
         scan = _Sheet()
         _scan(book, sheet, scan)
-    except (KeyError, expat.ExpatError, zipfile.BadZipFile, EOFError, ValueError) as error:
+    except (
+        KeyError,
+        expat.ExpatError,
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        zlib.error,  # a member's compressed data is damaged
+        NotImplementedError,  # a member compressed in a way zip readers rarely know
+        CellCoordinatesException,  # a cell or merged range named "A0" or nonsense
+    ) as error:
         raise ImportRefused("The file is not a readable XLSX spreadsheet.") from error
     upload.seek(0)
     return Checked(

@@ -420,6 +420,12 @@ class PseudonymForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = govuk_helper("original", "replacement", button="Add the pseudonym")
 
+    def clean_original(self) -> str:
+        original: str = self.cleaned_data["original"]
+        if not any(char.isalnum() for char in original):
+            raise forms.ValidationError("The word or name must have a letter or a number in it")
+        return original
+
 
 class SignOffForm(GovukFormMixin, forms.Form):
     checks = forms.MultipleChoiceField(

@@ -111,7 +111,8 @@ def request_import(
         "review.chronology_import_queued",
         actor=by,
         target=review,
-        summary=f"Asked for {made.document} to be imported into review {review.reference}",
+        # Not the file's name, which may name a child.
+        summary=f"Asked for a chronology file to be imported into review {review.reference}",
         changes={"rows": checked.rows},
     )
     transaction.on_commit(partial(queue_task, import_chronology_file, made.pk))

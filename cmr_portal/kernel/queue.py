@@ -13,4 +13,5 @@ def queue_task(task: Any, *args: Any) -> None:
     try:
         task.delay(*args)
     except OperationalError:
-        logger.exception("The broker is down: %s%s is not queued yet", task.name, args)
+        # Not the arguments: one may be an address someone typed (a password reset).
+        logger.exception("The broker is down: %s is not queued yet", task.name)

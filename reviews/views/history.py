@@ -19,6 +19,7 @@ from cmr_portal.kernel.audit.history import (
 )
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
+from panels.models import SBNI_STAFF
 from referrals.access import sees_who_viewed
 from reviews.forms import TermsForm
 from reviews.models import (
@@ -96,11 +97,12 @@ def history_change(request: HttpRequest, review_uuid: str, key: str, number: int
 
 @require_GET
 def viewers(request: HttpRequest, review_uuid: str) -> HttpResponse:
-    """Who has viewed the review, one line per person per day: for SBNI staff and the chair of
-    the referring panel; 404 for anyone else."""
+    """Who has viewed the review, one line per person per day: for SBNI staff only; 404 for
+    anyone else. (The referring panel's chair follows the review's progress, which names neither
+    its team nor the SBNI's people at work on it: this page would.)"""
     review = Review.objects.select_related("referral__panel").filter(uuid=review_uuid).first()
     user = signed_in_user(request)
-    if review is None or not sees_who_viewed(user, review.referral.panel):
+    if review is None or not user.has_sbni_role(*SBNI_STAFF):
         raise Http404
     page = viewings(of(review), request.GET.get("page"))
     record(

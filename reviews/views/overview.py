@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from cmr_portal.kernel import words
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
-from referrals.access import sees_who_viewed
+from panels.models import SBNI_STAFF
 from referrals.forms import answers
 from referrals.models import Referral
 from reviews import services
@@ -172,7 +172,7 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "full": full,
             "team": review.team.select_related("user") if full else [],
             "themes": review.themes.all(),
-            "sees_viewers": sees_who_viewed(user, review.referral.panel),
+            "sees_viewers": user.has_sbni_role(*SBNI_STAFF),
         },
     )
 
