@@ -39,7 +39,7 @@ def test_notifications_and_the_history_name_the_panel_as_the_pages_do(
     assert f"{BELFAST} has answered about referral {referral.reference}" in messages
     summaries = list(AuditEvent.objects.values_list("summary", flat=True))
     assert f"Asked {BELFAST} for information on {referral.reference}" in summaries
-    home = sign_in(Client(), personas.sbni_officer).get("/").content.decode()
+    home = sign_in(Client(), personas.sbni_officer).get("/notifications/").content.decode()
     assert f"from {BELFAST}" in home
     for text in [*messages, *summaries, home, *(each.body for each in mail.outbox)]:
         assert "BEL panel" not in text

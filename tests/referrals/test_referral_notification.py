@@ -37,14 +37,18 @@ def test_sbni_officers_are_told_in_the_app_and_by_email(personas: Personas, work
     assert all(notice.emailed_at for notice in notices.all())
 
 
-def test_the_officer_sees_the_notification_on_the_home_page(
+def test_the_officer_sees_the_notification_in_the_notification_centre(
     client: Client, personas: Personas
 ) -> None:
+    """Notifications stay in the notification centre (issue 17): the home page lists work."""
     referral = submitted(personas)
-    page = sign_in(client, personas.sbni_officer).get("/").text
+    page = sign_in(client, personas.sbni_officer).get("/notifications/").text
     assert f"New referral {referral.reference} from {referral.panel.name}" in page
-    assert f'href="/referrals/{referral.uuid}/"' in page
-    assert "New referral" not in sign_in(Client(), personas.belfast_member).get("/").text
+    notification = Notification.objects.get(recipient=personas.sbni_officer)
+    assert f'href="/notifications/{notification.pk}/open/"' in page
+    assert notification.url == f"/referrals/{referral.uuid}/"
+    member = sign_in(Client(), personas.belfast_member).get("/notifications/").text
+    assert "New referral" not in member
 
 
 def test_with_the_broker_down_the_referral_is_still_sent(
