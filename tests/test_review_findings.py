@@ -9,7 +9,7 @@ from django.test import Client
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.tooling.management.commands.benchmark_import import rows_xml, xlsx
 from reviews.anonymise import Anonymiser, places
-from reviews.chronology import COLUMNS, ImportRefused, check
+from reviews.chronology import COLUMNS, LIMITS, ImportRefused, check
 from reviews.forms import PseudonymForm
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow
@@ -77,3 +77,10 @@ def test_a_pseudonym_of_punctuation_alone_names_nothing(original: str) -> None:
     form = PseudonymForm({"original": original, "replacement": "X"})
     assert not form.is_valid()
     assert form.errors["original"] == ["The word or name must have a letter or a number in it"]
+
+
+def test_a_line_of_separators_is_refused_before_it_is_split() -> None:
+    """A file within the size limit that is one line of commas would be 21 million cells."""
+    line = b"," * (LIMITS.columns * (LIMITS.cell_characters + 1) + 1)
+    with pytest.raises(ImportRefused, match="a chronology has 7"):
+        check(io.BytesIO(b"Date,End date\r\n" + line), "chronology.csv")
