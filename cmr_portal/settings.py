@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "panels.middleware.SessionLifetimeMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "panels.middleware.SecondFactorMiddleware",
     # After the person is known, so that its 400 page is the portal's own, with the menu.
     "cmr_portal.kernel.middleware.RequestCleaningMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -145,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Sessions end after this long without a request, and this long after signing in, whatever.
+SESSION_ENGINE = "cmr_portal.kernel.sessions"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
@@ -192,7 +193,7 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

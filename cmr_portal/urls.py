@@ -15,6 +15,7 @@ handler500 = "cmr_portal.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path(
         "sign-in/",
         views.SignInView.as_view(

@@ -92,6 +92,15 @@ def broker_is_up() -> bool:
 
 @login_not_required
 @require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the Public Sector Bodies (Websites and Mobile Applications)
+    (No. 2) Accessibility Regulations 2018 ask of a public body's service, open to everyone. It
+    reads nothing but the layout's: the benchmark measures what every request costs on it."""
+    return render(request, "accessibility.html")
+
+
+@login_not_required
+@require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker both answer; otherwise 503 naming what failed."""

@@ -9,7 +9,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cmr_portal.kernel.prepared import PreparedQuery
 from panels.security import has_second_factor, second_factor_done
 
 SIGNED_IN_AT = "signed_in_at"
@@ -43,6 +48,24 @@ class SessionLifetimeMiddleware:
     def _sign_out(self, request: HttpRequest, reason: str) -> None:
         logout(request)
         messages.info(request, f"{reason} Sign in again to continue.")
+
+
+# The second factor a session was verified with, read on every request: compiled once.
+DEVICES = {
+    model.model_label(): PreparedQuery(model, lambda pk, model=model: model.objects.filter(pk=pk))
+    for model in (TOTPDevice, StaticDevice)
+}
+
+
+class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp is untyped
+    """django-otp's middleware (``request.user.is_verified()``), reading the session's device
+    with a query compiled once (``DEVICES``) rather than built again on every request. A
+    persistent id of any other kind, or not of the form ``app.model/id``, reads no device."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        query = DEVICES.get(label)
+        return query.first(int(device_id)) if query and device_id.isdigit() else None
 
 
 class RequireTwoFactorMiddleware:

@@ -260,6 +260,7 @@ def recommended_url(people: Personas, draft: Referral) -> str:
 EXPECTATIONS: dict[str, Expect] = {
     "home": Expect(signed_in(OK, NOT_ALLOWED)),
     "healthz": Expect(open_to_all(OK, NOT_ALLOWED)),
+    "accessibility": Expect(open_to_all(OK, NOT_ALLOWED)),
     "login": Expect(open_to_all(OK, OK), note="signed-in users are sent on"),
     "logout": Expect(signed_in(NOT_ALLOWED, OK)),
     "password_reset": Expect(open_to_all(OK, OK)),

@@ -27,6 +27,9 @@ def test_a_panel_member_sends_a_referral(
     base = live_server.url
     sign_in(page, base, personas.belfast_member)
     axe.check(page)
+    page.get_by_role("link", name="Accessibility statement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accessibility statement")
+    axe.check(page)
     page.get_by_role("link", name="Referrals", exact=True).click()
     axe.check(page)
     page.get_by_role("link", name="Start a referral").click()
