@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from panels.access import holds, objects_for
+from panels.access import granted, holds
 
 
 class Agency(models.Model):
@@ -183,7 +183,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class PanelQuerySet(models.QuerySet["Panel"]):
     def visible_to(self, user: "User", perm: str = "view_panel_cases") -> "PanelQuerySet":
         """The panels on which the user holds ``perm`` through a membership."""
-        return self.filter(pk__in=objects_for(user, f"panels.{perm}", self.model).values("pk"))
+        return self.filter(pk__in=granted(user, f"panels.{perm}", self.model))
 
 
 class Panel(models.Model):

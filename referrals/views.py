@@ -60,7 +60,7 @@ def not_a_draft(request: HttpRequest, referral: Referral) -> HttpResponse:
 @require_GET
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    referrals = Referral.objects.visible_to(user, listing=True).select_related("panel")
+    referrals = Referral.objects.visible_to(user).select_related("panel")
     filters = {
         "status": request.GET.get("status", ""),
         "event_type": request.GET.get("event_type", ""),
@@ -436,7 +436,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not user.has_sbni_role(*SBNI_STAFF):
         raise Http404
     referrals = (
-        Referral.objects.visible_to(user, listing=True)
+        Referral.objects.visible_to(user)
         .with_clock()
         .filter(status__in=IN_HAND)
         # What the queue shows and the deadlines need: not the whole referral.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
+from django.db.models.query import RawQuerySet
 
 M = TypeVar("M", bound=models.Model)
 
@@ -54,10 +55,14 @@ class PreparedQuery(Generic[M]):
             self._compiled[key] = (sql, params, [params.index(m) for m in self.markers])
         return self._compiled[key]
 
-    def first(self, *values: Any, using: str = "default") -> M | None:
-        """The first row the query set built with ``values`` would give, or None."""
+    def all(self, *values: Any, using: str = "default") -> RawQuerySet[M]:
+        """The rows the query set built with ``values`` would give, as model instances."""
         sql, params, places = self.compiled(using)
         filled = list(params)
         for place, value in zip(places, values, strict=True):
             filled[place] = value
-        return next(iter(self.model._default_manager.db_manager(using).raw(sql, filled)), None)
+        return self.model._default_manager.db_manager(using).raw(sql, filled)
+
+    def first(self, *values: Any, using: str = "default") -> M | None:
+        """The first row the query set built with ``values`` would give, or None."""
+        return next(iter(self.all(*values, using=using)), None)
