@@ -277,10 +277,11 @@ SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 
 
 def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
-    """Each section with its questions and the answers as they will be read."""
+    """Each section with its questions and the answers as they will be read. The questions are
+    the forms' labels, read from the form classes (no form is built for them)."""
     result = []
     for part in SECTIONS:
-        form = part.form(instance=referral)
+        labels = part.form.base_fields
         rows = []
         for name in part.fields:
             value = getattr(referral, name)
@@ -288,7 +289,7 @@ def answers(referral: Referral) -> list[tuple[Any, list[tuple[str, str]]]]:
             shown = display() if display and value else value
             if hasattr(shown, "strftime"):
                 shown = shown.strftime("%-d %B %Y")
-            rows.append((str(form.fields[name].label), "" if shown in (None, "") else str(shown)))
+            rows.append((str(labels[name].label), "" if shown in (None, "") else str(shown)))
         result.append((part, rows))
     return result
 
