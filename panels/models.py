@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from panels.access import granted, holds
+from panels.access import granted, grants_with_person, holds
 
 
 class Agency(models.Model):
@@ -67,7 +67,7 @@ class UserManager(BaseUserManager["User"]):
 
     def for_requests(self) -> models.QuerySet["User"]:
         """With what every page needs of the signed-in person, read in the same query: their
-        SBNI roles and the number of their unread notifications."""
+        SBNI roles, the number of their unread notifications and their object permissions."""
         memberships = User.groups.through.objects.filter(user=models.OuterRef("pk"))
         unread = (
             apps.get_model("notifications", "Notification")
@@ -78,6 +78,7 @@ class UserManager(BaseUserManager["User"]):
             .values("count")
         )
         return self.annotate(
+            **grants_with_person(),
             unread_notifications=Coalesce(models.Subquery(unread), 0),
             **{
                 role_field(role): models.Exists(memberships.filter(group__name=role))

@@ -2,6 +2,8 @@
 query set, for the signed-in person, their session and their second factor."""
 
 import datetime
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -13,9 +15,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from cmr_portal.kernel.notifications.models import Notification
 from cmr_portal.kernel.prepared import PreparedQuery
 from cmr_portal.kernel.sessions import SessionStore
+from panels.access import grant, granted, revoke
 from panels.backends import SIGNED_IN
 from panels.middleware import DEVICES
-from panels.models import SbniRole, User, role_field
+from panels.models import Panel, SbniRole, User, role_field
 from tests.conftest import Personas, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,26 @@ def test_the_second_factor_is_read_from_the_session(client: Client, personas: Pe
         response = client.get("/")
         assert response.status_code == 302, kept  # no device read: asked for the second factor
         assert response["Location"].startswith("/two-factor/verify/")
+
+
+def test_a_persons_grants_come_with_them(
+    personas: Personas, django_assert_num_queries: Callable[..., AbstractContextManager[object]]
+) -> None:
+    member = SIGNED_IN.first(personas.belfast_member.pk)
+    assert member is not None
+    with django_assert_num_queries(0):
+        assert granted(member, "panels.view_panel_cases", Panel) == [personas.belfast.pk]
+        assert member.has_perm("panels.log_referral", personas.belfast)
+        assert not member.has_perm("panels.log_referral", personas.western)
+    # Granted or revoked during the request: read again, not from what came with the person.
+    grant(member, "panels.view_panel_cases", personas.western)
+    assert granted(member, "panels.view_panel_cases", Panel) == sorted(
+        [personas.belfast.pk, personas.western.pk]
+    )
+    revoke(member, "panels.view_panel_cases", personas.belfast)
+    assert granted(member, "panels.view_panel_cases", Panel) == [personas.western.pk]
+    # Someone who holds nothing: nothing, without a query either.
+    officer = SIGNED_IN.first(personas.sbni_officer.pk)
+    assert officer is not None
+    with django_assert_num_queries(0):
+        assert granted(officer, "panels.view_panel_cases", Panel) == []

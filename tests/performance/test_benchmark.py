@@ -41,9 +41,24 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     assert made.count() == summary["tables"]["panels_user"]["rows"]
     assert not Referral.objects.exclude(child_trust_reference__startswith="FICT-").exists()
 
+    # Two turns of the pages, their samples added together, then the report (as
+    # scripts/benchmark.sh takes the scales in turns).
+    samples = tmp_path / "samples.json"
+    for _ in range(2):
+        call_command(
+            "benchmark",
+            repeat=2,
+            pages_only=True,
+            samples=str(samples),
+            output=str(tmp_path / "small"),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert not (tmp_path / "small.json").exists()
     call_command(
         "benchmark",
-        repeat=3,
+        repeat=0,
+        samples=str(samples),
         output=str(tmp_path / "small"),
         sweep_open="2000",
         pdf_rows="50",
@@ -55,8 +70,15 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     pages = {(row["page"], row["persona"]): row for row in results["pages"]}
     assert ("Referral", "panel member") in pages
     assert ("SBNI queue", "SBNI officer") in pages
-    # The sixteen pages of issue 10, and each persona's home page (issue 17).
-    assert len(pages) == 20
+    # The sixteen pages of issue 10, each persona's home page (issue 17) and the accessibility
+    # statement, which measures what every request costs (issue 18).
+    assert len(pages) == 21
+    assert [row["page"] for row in pages.values() if row["fixed"]] == ["Accessibility statement"]
+    for row in pages.values():
+        assert row["requests"] == 4  # two turns of two
+        assert 0 < row["floor_ms"] < row["p50_ms"]  # the page does more than its SQL
+        assert row["ratio"] > 1
+        assert row["cpu_ms"] > 0
     for persona in ("panel member", "SBNI officer", "lead reviewer", "agency contact"):
         assert ("Home", persona) in pages
     assert all(0 < row["queries"] <= MAX_QUERIES for row in pages.values())
@@ -64,3 +86,4 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     assert results["pdf"]["pages"] > 1
     table = (tmp_path / "small.md").read_text()
     assert "| Findings section | lead reviewer |" in table
+    assert "SQL floor ms | Ratio |" in table
