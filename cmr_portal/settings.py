@@ -115,7 +115,10 @@ TEMPLATES = [
             ],
             # Counts with their nouns: {{ days|counted:"working day" }} on every page.
             "builtins": ["cmr_portal.kernel.words"],
-            "libraries": {"tables": "cmr_portal.kernel.tables"},
+            "libraries": {
+                "pagination": "cmr_portal.kernel.pagination",
+                "tables": "cmr_portal.kernel.tables",
+            },
         },
     },
 ]
@@ -206,6 +209,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # permission-checked download views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MEGABYTES", default=20) * 1024 * 1024
+# Lists count their rows up to this many (cmr_portal/kernel/pagination.py), then say "More than
+# 10,000" and page forward only. At scale 1, counting 10,001 of an SBNI officer's referrals takes
+# 1.0 to 1.4 ms in PostgreSQL, and all 100,000 of them 15 to 20 ms.
+LIST_COUNT_CAP = 10_000
 
 # The CMR Panel's standing orders: notice of business in clear days, and the share of its members
 # that makes a quorum (the chair must be among them).

@@ -6,7 +6,6 @@ Everyone else gets 404, as for a meeting that does not exist.
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.forms import posted
+from cmr_portal.kernel.pagination import counted_page
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF
 from referrals import consideration
@@ -66,7 +66,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         "referrals/meetings.html",
         {
             "coming": coming,
-            "page": Paginator(past, 25).get_page(request.GET.get("page")),
+            "page": counted_page(past, request.GET.get("page")),
             "can_schedule": runs_meetings(signed_in_user(request)),
         },
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.documents.services import DocumentRefused, attachment
 from cmr_portal.kernel.forms import posted
-from cmr_portal.kernel.pagination import ForwardPage, forward_page
+from cmr_portal.kernel.pagination import ForwardPage, counted_page, forward_page
 from cmr_portal.kernel.pdf import html_to_pdf, pdf_response, render_html
 from cmr_portal.kernel.working_days import add_working_days
 from panels.access import signed_in_user
@@ -85,7 +85,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             referrals = referrals.filter(**{lookup: day})
     sort = request.GET.get("sort", "newest")
     referrals = referrals.order_by(SORTS.get(sort, SORTS["newest"]), "-id")
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(referrals, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -472,7 +472,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         page = forward_page(overdue, request.GET.get("page"), QUEUE_PAGE_SIZE)
         rows = page.object_list
     else:
-        page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = counted_page(referrals, request.GET.get("page"), QUEUE_PAGE_SIZE)
         rows = [row(referral) for referral in page]
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,13 +1,12 @@
 """The Reviews list: the reviews the user may see, an agency contact's report requests, and its
 agency's actions (those still to do, or those verified), a page at a time."""
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cmr_portal.kernel.pagination import forward_page
+from cmr_portal.kernel.pagination import counted_page, forward_page
 from panels.access import objects_for, signed_in_user
 from panels.models import SBNI_STAFF, Panel
 from reviews.models import Action, AgencyReport, Review
@@ -47,9 +46,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/review_list.html",
         {
-            "page": Paginator(
-                reviews.select_related("referral__panel").order_by("-opened_at", "-id"), 25
-            ).get_page(request.GET.get("page")),
+            "page": counted_page(
+                reviews.select_related("referral__panel").order_by("-opened_at", "-id"),
+                request.GET.get("page"),
+            ),
             "requests": requests,
             "action_page": action_page,
             "actions": [(action, *action.state()) for action in action_page],

@@ -1,6 +1,7 @@
 """The notification centre: the unread count in the header, the list, opening, marking read."""
 
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.notifications.models import Notification
@@ -53,3 +54,24 @@ def test_each_person_chooses_their_emails(personas: Personas) -> None:
     refused = client.post("/notifications/emails/", {"emails": "hourly"}).content.decode()
     assert "Select how you want to be emailed" in refused
     assert User.objects.get(pk=personas.belfast_member.pk).emails == "daily"
+
+
+def test_more_notifications_than_the_count_cap_are_read_a_page_at_a_time(
+    personas: Personas, settings: Settings
+) -> None:
+    settings.LIST_COUNT_CAP = 10
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=personas.belfast_member, message=f"Fictional notice {n:02d} of 30", url="/"
+        )
+        for n in range(30)
+    )
+    client = sign_in(Client(), personas.belfast_member)
+    first = client.get("/notifications/?show=all").content.decode()
+    assert first.count(" of 30<") == 25
+    assert "Page 1<" in first
+    assert 'href="?show=all&amp;page=2" rel="next"' in first
+    second = client.get("/notifications/?show=all&page=2").content.decode()
+    assert second.count(" of 30<") == 5
+    assert "Page 2<" in second
+    assert 'rel="next"' not in second

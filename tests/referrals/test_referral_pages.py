@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
 from cmr_portal.kernel.audit.models import AuditEvent
 from panels.models import Agency
@@ -245,6 +246,39 @@ def test_the_list_costs_the_same_queries_for_2_or_40_referrals(
         services.create_referral(personas.belfast, by=personas.belfast_member)
     assert count() == few
     assert few <= 12
+
+
+def test_a_list_longer_than_the_count_cap_says_more_than_and_pages_forward(
+    member: Client, personas: Personas, settings: Settings
+) -> None:
+    for _ in range(30):
+        services.create_referral(personas.belfast, by=personas.belfast_member)
+
+    def read(url: str) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = member.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    member.get("/referrals/")  # the first request after signing in reads more
+    settings.LIST_COUNT_CAP = 30
+    counted, within = read("/referrals/?status=draft")
+    assert "30 referrals</caption>" in counted
+    assert "Page 1 of 2<" in counted
+    settings.LIST_COUNT_CAP = 10
+    first, beyond = read("/referrals/?status=draft")
+    assert beyond == within
+    assert "More than 10 referrals</caption>" in first
+    assert first.count('<a class="govuk-link" href="/referrals/') == 25
+    assert "Page 1<" in first
+    assert 'href="?status=draft&amp;page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second, _ = read("/referrals/?status=draft&page=2")
+    assert "More than 10 referrals</caption>" in second
+    assert second.count('<a class="govuk-link" href="/referrals/') == 5
+    assert "Page 2<" in second
+    assert 'href="?status=draft&amp;page=1" rel="prev"' in second
+    assert 'rel="next"' not in second
 
 
 def test_clearing_every_answer_of_a_part_saves_the_blanks(member: Client) -> None:

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.notifications.models import Notification
@@ -107,7 +108,8 @@ def test_the_queue_shows_age_and_deadline_and_filters_overdue(personas: Personas
     assert new.reference not in officer.get("/referrals/queue/?panel=WST").text
 
 
-def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Personas) -> None:
+def sent_long_ago(personas: Personas) -> None:
+    """55 referrals sent 60 days ago, a minute apart: BEL-2026-9000 to BEL-2026-9054."""
     long_ago = timezone.now() - datetime.timedelta(days=60)
     Referral.objects.bulk_create(
         Referral(
@@ -119,6 +121,10 @@ def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Pers
         )
         for n in range(55)
     )
+
+
+def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Personas) -> None:
+    sent_long_ago(personas)
     officer = sign_in(Client(), personas.sbni_officer)
     first = officer.get("/referrals/queue/?overdue=yes").text
     assert "Overdue referrals, oldest first" in first
@@ -130,6 +136,24 @@ def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Pers
     assert second.count(">BEL-2026-9") == 5
     assert ">BEL-2026-9050<" in second
     assert "page=3" not in second
+
+
+def test_a_queue_longer_than_the_count_cap_says_more_than(
+    personas: Personas, settings: Settings
+) -> None:
+    sent_long_ago(personas)
+    officer = sign_in(Client(), personas.sbni_officer)
+    settings.LIST_COUNT_CAP = 55
+    assert "55 referrals</caption>" in officer.get("/referrals/queue/").text
+    settings.LIST_COUNT_CAP = 20
+    first = officer.get("/referrals/queue/").text
+    assert "More than 20 referrals</caption>" in first
+    assert first.count(">BEL-2026-9") == 50
+    assert "Page 1<" in first
+    second = officer.get("/referrals/queue/?page=2").text
+    assert second.count(">BEL-2026-9") == 5
+    assert ">BEL-2026-9054<" in second
+    assert "Page 2<" in second
 
 
 def test_the_queue_is_for_sbni_staff_only(personas: Personas) -> None:

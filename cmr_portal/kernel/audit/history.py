@@ -5,13 +5,14 @@ The kernel knows no domain app: each app says which fields a change may name and
 (``described``), from its forms or its models' verbose names.
 """
 
+import dataclasses
 import datetime
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
@@ -20,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 
 from cmr_portal.kernel.audit.models import AuditEvent
+from cmr_portal.kernel.pagination import ForwardPage, counted_page
 
 # An action whose name ends so records that someone looked, not that something changed:
 # "referral.viewed", "referral.history_viewed", "review.viewed".
@@ -156,12 +158,13 @@ def history_page(
     page_number: str | None,
     *,
     per_page: int = 50,
-) -> tuple[Page[AuditEvent], list[Entry]]:
+) -> tuple[Page[AuditEvent] | ForwardPage, list[Entry]]:
     """A page of ``events`` (views left out), each with its changes as words, the fields an
     event may name given by ``fields_for(event.action)``: a constant number of queries whatever
-    the page holds (the page, its count, one per long text it changes)."""
+    the page holds (the page, its count up to the cap of ``counted_page``, one per long text it
+    changes)."""
     changes = changes_of(events)
-    page = Paginator(changes, per_page).get_page(page_number)
+    page = counted_page(changes, page_number, per_page)
     long_keys = {
         key
         for event in page
@@ -248,9 +251,10 @@ class Viewing:
     count: int
 
 
-def viewings(events: QuerySet[AuditEvent], page_number: str | None) -> Page[Viewing]:
+def viewings(events: QuerySet[AuditEvent], page_number: str | None) -> Page[Viewing] | ForwardPage:
     """Who has viewed, one line per person per day (Northern Ireland's day), newest day first
-    then by name, 50 lines a page: two queries."""
+    then by name, 50 lines a page: two queries (the lines counted up to the cap of
+    ``counted_page``, then the page)."""
     rows = (
         views_of(events)
         .order_by()
@@ -259,12 +263,11 @@ def viewings(events: QuerySet[AuditEvent], page_number: str | None) -> Page[View
         .annotate(count=Count("id"))
         .order_by("-day", "actor__full_name")
     )
-    page = Paginator(rows, 50).get_page(page_number)
-    return Page(
-        [
-            Viewing(row["day"], row["actor__full_name"] or "The system", row["count"])
-            for row in page
-        ],
-        page.number,
-        page.paginator,  # type: ignore[arg-type]  # counts the rows the lines are made of
-    )
+    page = counted_page(rows, page_number, 50)
+    lines = [
+        Viewing(row["day"], row["actor__full_name"] or "The system", row["count"]) for row in page
+    ]
+    if isinstance(page, ForwardPage):
+        return dataclasses.replace(page, object_list=lines)
+    # The paginator counts the rows the lines are made of.
+    return Page(lines, page.number, page.paginator)

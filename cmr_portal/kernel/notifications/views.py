@@ -7,7 +7,6 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmr_portal.kernel.forms import GovukFormMixin, govuk_helper, posted
 from cmr_portal.kernel.notifications import services
 from cmr_portal.kernel.notifications.models import Notification
+from cmr_portal.kernel.pagination import counted_page
 from cmr_portal.kernel.words import counted
 
 
@@ -29,7 +29,7 @@ def centre(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/centre.html",
         {
-            "page": Paginator(shown, 25).get_page(request.GET.get("page")),
+            "page": counted_page(shown, request.GET.get("page")),
             "everything": everything,
             "query": "show=all" if everything else "",
         },
