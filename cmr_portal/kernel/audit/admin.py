@@ -47,7 +47,7 @@ class AuditEventAdmin(ReadOnlyAdmin, LargeTableAdmin):
 
     Millions of events (5,000,000 at scale 1): every filter, search and ordering here is answered
     through an index (``AuditEvent.Meta.indexes``). The search matches whole values only, never
-    words inside the summaries, which would read every event (docs/decisions/0014)."""
+    words inside the summaries, which would read every event (docs/decisions/0015)."""
 
     exclude = ["changes"]
 
