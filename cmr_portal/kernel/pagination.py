@@ -94,6 +94,17 @@ class CountedPaginator(Paginator[Any]):
         return self.known_count
 
 
+def count_up_to(rows: QuerySet[Any], cap: int) -> int:
+    """How many rows there are, counted no further than ``cap`` and one more: a cost bounded
+    whatever the data holds (at scale 1, 1 to 5 ms for 10,001 rows through an index)."""
+    # Without ORDER BY the database stops as soon as it has found cap + 1 rows.
+    counting = rows.order_by()
+    if counting.query.group_by is None:
+        # The keys alone: annotations (a referral's clock, five subqueries) are not compiled.
+        counting = counting.values("pk")
+    return counting[: cap + 1].count()
+
+
 def counted_page(
     rows: QuerySet[Any], number: str | None, size: int = 25
 ) -> Page[Any] | ForwardPage:
@@ -105,12 +116,7 @@ def counted_page(
     list's length is not known: a ``ForwardPage`` with ``more_than`` the cap, the first page for
     a number that is not a whole number above 0, and an empty page past the end."""
     cap: int = settings.LIST_COUNT_CAP
-    # Without ORDER BY the database stops as soon as it has found cap + 1 rows.
-    counting = rows.order_by()
-    if counting.query.group_by is None:
-        # The keys alone: annotations (a referral's clock, five subqueries) are not compiled.
-        counting = counting.values("pk")
-    found = counting[: cap + 1].count()
+    found = count_up_to(rows, cap)
     if found > cap:
         return forward_page(rows, number, size, more_than=cap)
     return CountedPaginator(rows, size, found).get_page(number)

@@ -12,10 +12,12 @@ data), the Markdown also gives each page's slowdown with ten times the data.
 
 The pages are read as people who hold the most: the largest panel's member, the lead reviewer
 with the most reviews, the review with the longest chronology; and the newest decided referral of
-that panel, with the CMR Panel's items, the decision and its history. Viewing leaves audit
-events, as it always does: run it on a benchmark database.
+that panel, with the CMR Panel's items, the decision and its history. Then the admin's lists as
+a system administrator (made on the benchmark database the first time), held to their own
+target. Viewing leaves audit events, as it always does: run it on a benchmark database.
 """
 
+import datetime
 import json
 import os
 import platform
@@ -29,12 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.tooling.benchmarks import signed_in_session
@@ -54,6 +59,10 @@ MAX_RATIO = 2
 MAX_FIXED_MS = 3
 # A server-side cursor's declaration, before the query it reads (``QuerySet.iterator``).
 DECLARE = re.compile(r"^DECLARE .*? CURSOR (?:WITH(?:OUT)? HOLD )?FOR ", re.DOTALL)
+# The admin's target of issue 18: every changelist within half a second at scale 1.
+MAX_ADMIN_P95_MS = 500
+ADMINISTRATOR = "system administrator"
+ADMIN_PAGE = "Admin: "  # how the name of each of the admin's pages begins
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,20 @@ def personas() -> dict[str, User]:
         "SBNI officer": officer,
         "lead reviewer": User.objects.get(pk=lead["user"]),
         "agency contact": contact,
+        ADMINISTRATOR: system_administrator(),
     }
+
+
+def system_administrator() -> User:
+    """A system administrator as the admin site makes one (staff, with the System administrator
+    role, not a superuser), made the first time on a benchmark database: the scale data has
+    none."""
+    user, _ = User.objects.get_or_create(
+        email="benchmark.administrator@benchmark.invalid",
+        defaults={"full_name": "Benchmark system administrator (fictional)", "is_staff": True},
+    )
+    user.groups.add(Group.objects.get(name=SbniRole.SYSTEM_ADMINISTRATOR))
+    return user
 
 
 def pages(people: dict[str, User]) -> list[Page]:
@@ -157,6 +179,53 @@ def replay(statements: list[str]) -> float:
                 cursor.fetchall()
         transaction.set_rollback(True)
     return (time.perf_counter() - started) * 1000
+
+
+def admin_pages(people: dict[str, User]) -> list[Page]:
+    """The admin's changelists as a system administrator: every one unfiltered, and those of the
+    big tables (the audit trail, the notifications) with each filter, each kind of search and
+    each sort they offer. The week is the last of the trail, whenever the data was written."""
+    audit = "/admin/audit/auditevent/"
+    notifications = "/admin/notifications/notification/"
+    officer = people["SBNI officer"].email
+    newest = AuditEvent.objects.latest("created_at")
+    day = timezone.localtime(newest.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    week = urlencode(
+        {
+            "created_at__gte": str(day - datetime.timedelta(days=6)),
+            "created_at__lt": str(day + datetime.timedelta(days=1)),
+        }
+    )
+    listed = {
+        "audit trail": audit,
+        "audit trail, a week": f"{audit}?{week}",
+        "audit trail, reviews": f"{audit}?kind=review",
+        "audit trail, accounts": f"{audit}?kind=user",
+        "audit trail, an email": f"{audit}?q={officer}",
+        "audit trail, an action": f"{audit}?q=review.exported",
+        "audit trail, a target id": f"{audit}?q={newest.target_id}",
+        "audit trail, oldest first": f"{audit}?o=0",
+        "notifications": notifications,
+        **{
+            f"notifications, {state}": f"{notifications}?email={state}"
+            for state in ("gave-up", "failing", "waiting", "sent")
+        },
+        "notifications, an email": f"{notifications}?q={officer}",
+        "notifications, oldest first": f"{notifications}?o=0",
+        "users": "/admin/panels/user/",
+        "users, an email": f"/admin/panels/user/?q={officer}",
+        "memberships": "/admin/panels/membership/",
+        "panels": "/admin/panels/panel/",
+        "agencies": "/admin/panels/agency/",
+        "timescales": "/admin/referrals/timescale/",
+        "learning routes": "/admin/referrals/learningroute/",
+        "learning themes": "/admin/reviews/learningtheme/",
+        "SBNI roles": "/admin/auth/group/",
+        "authenticator apps": "/admin/otp_totp/totpdevice/",
+        "recovery codes": "/admin/otp_static/staticdevice/",
+        "sign-in attempts": "/admin/axes/accessattempt/",
+    }
+    return [Page(f"{ADMIN_PAGE}{name}", ADMINISTRATOR, url) for name, url in listed.items()]
 
 
 def measure(client: Client, url: str, repeat: int) -> dict[str, Any]:
@@ -273,7 +342,7 @@ class Command(BaseCommand):
         if repeat:
             people = personas()
             clients = {name: signed_in(user) for name, user in people.items()}
-            for page in pages(people):
+            for page in [*pages(people), *admin_pages(people)]:
                 samples = measure(clients[page.persona], page.url, repeat)
                 rows.append(
                     {"page": page.name, "persona": page.persona, "fixed": page.fixed} | samples
@@ -336,8 +405,9 @@ def markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         f"Data: {data['referrals']:,} referrals, {data['reviews']:,} reviews, "
         f"{data['audit_events']:,} audit events. {results['pages'][0]['requests']} requests per "
         f"page, {results['machine']['cpus']} CPUs, load {results['machine']['load']} at the end. "
-        f"Targets: at most {MAX_QUERIES} queries, p95 at most {MAX_P95_MS} ms, p50 at most "
-        f"{MAX_RATIO} times the page's SQL replayed (its floor), "
+        f"Targets: at most {MAX_QUERIES} queries, p95 at most {MAX_P95_MS} ms "
+        f"({MAX_ADMIN_P95_MS} ms for the admin's pages), p50 at most {MAX_RATIO} times the "
+        f"page's SQL replayed (its floor; not asked of the admin's pages), "
         f"the accessibility statement (sign-in checks and the layout alone) within "
         f"{MAX_FIXED_MS} ms"
         + (
@@ -356,9 +426,10 @@ def markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         misses = []
         if row["queries"] > MAX_QUERIES:
             misses.append("queries")
-        if row["p95_ms"] > MAX_P95_MS:
+        admin_page = row["page"].startswith(ADMIN_PAGE)
+        if row["p95_ms"] > (MAX_ADMIN_P95_MS if admin_page else MAX_P95_MS):
             misses.append("p95")
-        if row["ratio"] > MAX_RATIO:
+        if row["ratio"] > MAX_RATIO and not admin_page:
             misses.append("ratio")
         if row.get("fixed") and row["p50_ms"] > MAX_FIXED_MS:
             misses.append("fixed cost")
