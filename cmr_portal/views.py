@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     targets = timescales()
     lists = merged(
         referral_work.panel_work(user, today),
-        referral_work.sbni_work(user, today, targets),
+        referral_work.sbni_work(user, today),
         review_work.officer_work(user, today, targets),
         review_work.approval_work(user, today),
         review_work.team_work(user, today, targets),

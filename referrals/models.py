@@ -113,6 +113,10 @@ class Referral(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
+    # The due date of the step running while the referral is in the SBNI's hands, empty
+    # otherwise: worked out and kept by ``referrals.deadlines.store_due_dates`` alone, so that
+    # the database finds what is overdue or due through an index (docs/decisions/0016).
+    due_on = models.DateField(null=True, blank=True, editable=False)
 
     # The child
     child_initials = models.CharField(max_length=5, blank=True)
@@ -187,6 +191,14 @@ class Referral(models.Model):
                     ("event", ["event_type"]),
                     ("indicator", ["regulation_17_indicator"]),
                 )
+            ),
+            # The clocks running, oldest first: the SBNI's overdue referrals a page at a time, the
+            # due date read in the index to pass over those not overdue (the queue), and what is
+            # due by a day (the reminders).
+            models.Index(
+                fields=["submitted_at", "id", "due_on"],
+                condition=Q(due_on__isnull=False),
+                name="referral_due_oldest_first",
             ),
         ]
 

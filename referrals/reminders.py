@@ -5,7 +5,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -85,13 +84,15 @@ def referral_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
             escalate_to=chairs.get(panel, ()),
             url=overview(asked.referral),
         )
-    # The SBNI's steps: the open questions were reminded of above.
-    targets = clocks.timescales()
-    in_hand = clocks.may_be_due(due_by, targets) & ~Q(status=Referral.Status.INFORMATION_REQUESTED)
-    for referral in Referral.objects.with_clock().filter(in_hand).distinct():
-        deadline = clocks.next_deadline(referral, targets)
-        if deadline is None or deadline.due > due_by:
-            continue
+    # The SBNI's steps, by their stored due dates: the open questions were reminded of above.
+    due = (
+        Referral.objects.clock_fields()
+        .filter(due_on__lte=due_by)
+        .exclude(status=Referral.Status.INFORMATION_REQUESTED)
+    )
+    for referral in due:
+        deadline = clocks.next_deadline(referral)
+        assert deadline is not None  # a due date is stored only while a step runs
         step = Step(deadline.step)
         who, above = owners[step]
         yield Deadline(

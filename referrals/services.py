@@ -16,12 +16,15 @@ from cmr_portal.kernel.documents.services import store_upload
 from cmr_portal.kernel.notifications.services import notify
 from panels.access import holders_of
 from panels.models import Panel, SbniRole, User
+from referrals.deadlines import IN_HAND, store_due_date, store_due_dates
 from referrals.models import (
     AgencyInvolvement,
     InformationRequest,
     Referral,
     ReferralDocument,
+    ReferralQuerySet,
     Sibling,
+    Timescale,
 )
 from referrals.workflow import ReferralError, begin, move
 
@@ -144,6 +147,15 @@ def _display(value: Any) -> Any:
     return value
 
 
+def _changes(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each of ``values`` that differs from the instance's: [before, after], for the audit."""
+    return {
+        name: [_display(getattr(instance, name)), _display(value)]
+        for name, value in values.items()
+        if getattr(instance, name) != value
+    }
+
+
 @transaction.atomic
 def update_referral(
     referral: Referral,
@@ -154,11 +166,7 @@ def update_referral(
 ) -> Referral:
     """Save some of a draft's answers, incomplete or not; record each field that changed."""
     referral = _editable_draft(referral)
-    changes = {
-        field: [_display(getattr(referral, field)), _display(value)]
-        for field, value in values.items()
-        if getattr(referral, field) != value
-    }
+    changes = _changes(referral, values)
     if not changes:
         return referral
     for field, value in values.items():
@@ -343,6 +351,7 @@ def acknowledge_referral(
     referral.acknowledged_at = timezone.now()
     referral.acknowledged_by = by
     referral.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+    store_due_date(referral)  # the CMR Panel's step follows
     record(
         "referral.acknowledged",
         actor=by,
@@ -452,3 +461,55 @@ def answer_information_request(
         url=reverse("referrals:overview", args=[referral.uuid]),
     )
     return asked
+
+
+@transaction.atomic
+def change_timescale(
+    step: str, values: dict[str, Any], *, by: User, request: HttpRequest | None = None
+) -> Timescale:
+    """An administrator changes a step's target (``values``: ``working_days``,
+    ``pauses_while_waiting``, ``is_placeholder``); every referral in the SBNI's hands takes the
+    due date that follows (``refresh_due_dates``)."""
+    in_hand = lock_referrals_in_hand()
+    timescale = Timescale.objects.select_for_update().get(step=step)
+    changes = _changes(timescale, values)
+    if not changes:
+        return timescale
+    for name, value in values.items():
+        setattr(timescale, name, value)
+    timescale.save(update_fields=list(changes))
+    store_due_dates(in_hand)
+    record(
+        "timescale.changed",
+        actor=by,
+        target=timescale,
+        summary=f"Changed the timescale for {timescale.get_step_display()}",
+        changes=changes,
+        request=request,
+    )
+    return timescale
+
+
+@transaction.atomic
+def refresh_due_dates() -> int:
+    """Work the due date of every referral in the SBNI's hands out again and store it; how many
+    changed. For a change that reaches every clock: a timescale (``change_timescale``), or
+    Northern Ireland's calendar in a new version of the ``holidays`` package."""
+    in_hand = lock_referrals_in_hand()
+    before = dict(in_hand.values_list("pk", "due_on"))
+    after = store_due_dates(in_hand)
+    return sum(1 for pk, due in after.items() if before.get(pk) != due)
+
+
+def lock_referrals_in_hand() -> ReferralQuerySet:
+    """Lock every referral in the SBNI's hands, in order of key; the query set that reads them
+    again.
+
+    Locked before the timescales, as every change of status locks its referral and then reads
+    the timescales locked (``deadlines.store_due_dates``): a change of status in progress ends
+    before the caller goes on, and one that starts later waits for the caller's transaction, so
+    no due date is left worked out from an old target.
+    """
+    in_hand = Referral.objects.filter(status__in=IN_HAND)
+    list(in_hand.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return in_hand

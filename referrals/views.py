@@ -1,6 +1,5 @@
 """Referral pages: start, the sections, check your answers, send, the list, the history."""
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, Membership, Panel, SbniRole
 from referrals import deadlines, services
 from referrals.access import get_panel_referral_for, get_referral_for, sees_who_viewed
+from referrals.deadlines import IN_HAND
 from referrals.forms import (
     SECTIONS,
     SECTIONS_BY_SLUG,
@@ -182,9 +182,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             and allowed(referral, "acknowledge", user),
             "can_decide": allowed(referral, "decide", user),
             "can_amend": allowed(referral, "amend_decision", user),
-            "deadline": deadlines.next_deadline(referral, deadlines.timescales())
-            if referral.status in IN_HAND
-            else None,
+            "deadline": deadlines.next_deadline(referral),
         },
     )
 
@@ -421,14 +419,6 @@ def download_document(request: HttpRequest, referral_uuid: str, document_uuid: s
     return attachment(attached.document)
 
 
-IN_HAND = (
-    Referral.Status.SUBMITTED,
-    Referral.Status.INFORMATION_REQUESTED,
-    Referral.Status.UNDER_CONSIDERATION,
-    Referral.Status.RECOMMENDED,
-)
-
-
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The SBNI's queue: every referral in its hands, its age and next deadline."""
@@ -437,10 +427,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     referrals = (
         Referral.objects.visible_to(user)
-        .with_clock()
-        .filter(status__in=IN_HAND)
         # What the queue shows and the deadlines need: not the whole referral.
-        .only("uuid", "reference", "status", "submitted_at", "acknowledged_at")
+        .only("uuid", "reference", "status", "submitted_at", "acknowledged_at", "due_on")
         .order_by("submitted_at", "id")
     )
     panel = request.GET.get("panel", "")
@@ -450,30 +438,26 @@ def queue(request: HttpRequest) -> HttpResponse:
         referrals = referrals.filter(panel__code=panel)
     if status in IN_HAND:
         referrals = referrals.filter(status=status)
-    targets = deadlines.timescales()
     today = timezone.localdate()
-
-    def row(referral: Referral) -> tuple[Referral, int, deadlines.Deadline | None]:
-        deadline = deadlines.next_deadline(referral, targets, today)
-        return referral, deadlines.age_in_working_days(referral), deadline
-
     page: Page[Any] | ForwardPage
     if overdue_only:
-        # Narrowed in the database to what may be overdue, then checked one by one in order,
-        # in Python only as far as the page asked for (the database still finds every
-        # candidate, a few milliseconds for hundreds).
-        yesterday = today - datetime.timedelta(days=1)
-        candidates = referrals.filter(deadlines.may_be_due(yesterday, targets)).distinct()
-        overdue = (
-            each
-            for each in map(row, candidates.iterator(chunk_size=QUEUE_PAGE_SIZE))
-            if each[2] and each[2].is_overdue
-        )
+        # Through the index of the clocks running, oldest first, passing over in the index those
+        # not overdue: the database reads only the rows the page shows, whatever the number in
+        # hand. A due date is stored only while the referral is in the SBNI's hands; saying so
+        # again (the status) would lead the planner to another index and a sort of them all.
+        overdue = referrals.filter(due_on__lt=today)
         page = forward_page(overdue, request.GET.get("page"), QUEUE_PAGE_SIZE)
-        rows = page.object_list
     else:
-        page = counted_page(referrals, request.GET.get("page"), QUEUE_PAGE_SIZE)
-        rows = [row(referral) for referral in page]
+        in_hand = referrals.filter(status__in=IN_HAND)
+        page = counted_page(in_hand, request.GET.get("page"), QUEUE_PAGE_SIZE)
+    rows = [
+        (
+            referral,
+            deadlines.age_in_working_days(referral, today),
+            deadlines.next_deadline(referral, today),
+        )
+        for referral in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

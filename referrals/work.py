@@ -4,16 +4,16 @@ A panel's members and chair: drafts, the SBNI's questions to answer, decisions r
 The SBNI: referrals to acknowledge, answers received, meetings needing notice or attendance,
 recommendations to record (officers and the CMR Panel chair), decisions to make (the SBNI Chair).
 
-Each list is one query (two where a referral's clock needs its questions), whatever the data; the
-due dates come from ``referrals.deadlines`` and ``consideration.give_notice_by``, the same ones the
-queue and the reminders use. Where a clock is computed in Python, the database returns the oldest
-clocks first and a few more than are shown.
+Each list is one query, whatever the data; the due dates are the referrals' stored ones
+(``referrals.deadlines``) and ``consideration.give_notice_by``, the same ones the queue and the
+reminders use. Where the database orders a list otherwise than by due date (the day sent, the
+meeting's date), it returns a few more than are shown.
 """
 
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.db.models import Exists, OuterRef, Value, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,18 +29,14 @@ from referrals.models import (
     InformationRequest,
     Meeting,
     Referral,
-    Timescale,
-    asked_questions,
 )
 
 Status = Referral.Status
-# Every step's timescale, from ``deadlines.timescales()``: read once for a whole home page.
-Targets = dict[str, Timescale]
 # Decisions received within this many calendar days are listed for the panel.
 RECENT_DAYS = 30
 # Answers received within this many working days are listed for the SBNI's officers.
 ANSWERS_WITHIN = 10
-# The window read from the database for a list ordered by a clock computed in Python.
+# The window read from the database for a list it orders otherwise than by due date.
 WINDOW = SHOWN * 3
 
 
@@ -56,14 +52,12 @@ def clocked(
     referrals: Iterable[Referral],
     what: str,
     today: datetime.date,
-    targets: Targets,
     link: Callable[[Referral], str] = overview,
 ) -> list[Task]:
-    """Tasks for referrals from ``with_clock()``, each due on its next deadline and linking to
-    ``link(referral)``."""
+    """Tasks for referrals, each due on its next deadline and linking to ``link(referral)``."""
     tasks = []
     for referral in referrals:
-        deadline = deadlines.next_deadline(referral, targets, today)
+        deadline = deadlines.next_deadline(referral, today)
         tasks.append(
             Task(
                 title=f"{referral.reference}: {what}",
@@ -168,7 +162,7 @@ def can_start_referral(user: User) -> bool:
     return bool(granted(user, "panels.log_referral", Panel))
 
 
-def officer_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
+def officer_work(user: User, today: datetime.date) -> list[WorkList]:
     """An SBNI officer's lists: to acknowledge, answers received, meetings needing notice or
     attendance (and the recommendations to record, in ``meeting_work``)."""
     queue = reverse("referrals:queue")
@@ -176,23 +170,22 @@ def officer_work(user: User, today: datetime.date, targets: Targets) -> list[Wor
         referral=OuterRef("pk"),
         answered_at__date__gte=latest_start(today, ANSWERS_WITHIN),
     )
-    # Both lists in one query (and one for their questions), each bounded on its own.
+    # Both lists in one query, each bounded on its own.
     to_acknowledge = (
-        Referral.objects.clock_fields()
-        .filter(status=Status.SUBMITTED, acknowledged_at__isnull=True)
+        Referral.objects.filter(status=Status.SUBMITTED, acknowledged_at__isnull=True)
         .annotate(task=Value("acknowledge"))
         .select_related("panel")
         .order_by("submitted_at", "id")[:WINDOW]
     )
     answered = (
-        Referral.objects.clock_fields()
-        .filter(Exists(answered_lately), status__in=[Status.SUBMITTED, Status.UNDER_CONSIDERATION])
+        Referral.objects.filter(
+            Exists(answered_lately), status__in=[Status.SUBMITTED, Status.UNDER_CONSIDERATION]
+        )
         .annotate(task=Value("answer"))
         .select_related("panel")
         .order_by("submitted_at", "id")[:WINDOW]
     )
     referrals = list(to_acknowledge.union(answered, all=True))
-    prefetch_related_objects(referrals, asked_questions())
     # On the day itself notice can no longer be given: the meeting needs its attendance instead.
     unnoticed = Meeting.objects.filter(date__gt=today, notice_given_on__isnull=True).order_by(
         "date", "id"
@@ -210,7 +203,6 @@ def officer_work(user: User, today: datetime.date, targets: Targets) -> list[Wor
                 [each for each in referrals if each.task == "acknowledge"],  # type: ignore[attr-defined]
                 "acknowledge receipt",
                 today,
-                targets,
             ),
             more_url=f"{queue}?status={Status.SUBMITTED}",
             more_label="See the queue",
@@ -222,7 +214,6 @@ def officer_work(user: User, today: datetime.date, targets: Targets) -> list[Wor
                 [each for each in referrals if each.task == "answer"],  # type: ignore[attr-defined]
                 "read the panel's answer",
                 today,
-                targets,
             ),
             more_url=queue,
             more_label="See the queue",
@@ -264,7 +255,7 @@ def officer_work(user: User, today: datetime.date, targets: Targets) -> list[Wor
     ]
 
 
-def meeting_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
+def meeting_work(user: User, today: datetime.date) -> list[WorkList]:
     """The CMR Panel's recommendations still to record on referrals discussed at meetings held,
     for SBNI officers and the CMR Panel chair: three queries."""
     items = list(
@@ -278,14 +269,14 @@ def meeting_work(user: User, today: datetime.date, targets: Targets) -> list[Wor
     )
     referrals = {
         referral.pk: referral
-        for referral in Referral.objects.with_clock()
-        .filter(pk__in=[item.referral_id for item in items])
-        .select_related("panel")
+        for referral in Referral.objects.filter(
+            pk__in=[item.referral_id for item in items]
+        ).select_related("panel")
     }
     tasks = []
     for item in items:
         referral = referrals[item.referral_id]
-        deadline = deadlines.next_deadline(referral, targets, today)
+        deadline = deadlines.next_deadline(referral, today)
         tasks.append(
             Task(
                 title=f"{referral.reference}: record the CMR Panel's recommendation",
@@ -306,19 +297,17 @@ def meeting_work(user: User, today: datetime.date, targets: Targets) -> list[Wor
     ]
 
 
-def chair_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
+def chair_work(user: User, today: datetime.date) -> list[WorkList]:
     """The SBNI Chair's decisions to make on the CMR Panel's recommendations."""
     recommended = (
-        Referral.objects.with_clock()
-        .filter(status=Status.RECOMMENDED)
+        Referral.objects.filter(status=Status.RECOMMENDED)
         .select_related("panel")
-        .order_by("recommended_at", "id")
+        .order_by("due_on", "id")
     )
     tasks = clocked(
-        recommended[:WINDOW],
+        recommended[: SHOWN + 1],
         "decide whether a CMR is required",
         today,
-        targets,
         lambda referral: reverse("reviews:decide", args=[referral.uuid]),
     )
     return [
@@ -332,13 +321,13 @@ def chair_work(user: User, today: datetime.date, targets: Targets) -> list[WorkL
     ]
 
 
-def sbni_work(user: User, today: datetime.date, targets: Targets) -> list[WorkList]:
+def sbni_work(user: User, today: datetime.date) -> list[WorkList]:
     """The lists of each SBNI role ``user`` holds, the officers' first."""
     lists: list[WorkList] = []
     if user.has_sbni_role(SbniRole.SBNI_OFFICER):
-        lists += officer_work(user, today, targets)
+        lists += officer_work(user, today)
     if user.has_sbni_role(SbniRole.SBNI_OFFICER, SbniRole.CMR_PANEL_CHAIR):
-        lists += meeting_work(user, today, targets)
+        lists += meeting_work(user, today)
     if user.has_sbni_role(SbniRole.SBNI_CHAIR):
-        lists += chair_work(user, today, targets)
+        lists += chair_work(user, today)
     return lists

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from panels.models import SbniRole, User
+from referrals.deadlines import store_due_date
 from referrals.models import Referral
 
 Status = Referral.Status
@@ -179,8 +180,11 @@ def allowed(referral: Referral, action: str, user: User) -> bool:
 
 
 def move(referral: Referral, action: str, target: str | None = None) -> list[str]:
-    """Give a locked referral its new status; the [before, after] pair for the audit event."""
+    """Give a locked referral its new status and the due date that follows from it and from
+    what the service recorded before (``deadlines.store_due_date``); the [before, after] pair
+    for the audit event."""
     before = referral.status
     referral.status = target or TRANSITIONS[action].target or before
     referral.save(update_fields=["status", "updated_at"])
+    store_due_date(referral)
     return [before, referral.status]

@@ -28,8 +28,7 @@ def test_a_question_waits_for_the_panel_and_its_answer_restores_the_status(
     )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.INFORMATION_REQUESTED
-    annotated = Referral.objects.with_clock().get(pk=referral.pk)
-    deadline = deadlines.next_deadline(annotated, deadlines.timescales())
+    deadline = deadlines.next_deadline(referral)
     assert deadline is not None
     assert deadline.step == Timescale.Step.INFORMATION_ANSWER
     assert deadline.due == SOON

@@ -23,13 +23,14 @@ def sent(personas: Personas, on: str | None = None) -> Referral:
     if on is not None:
         moment = datetime.datetime.fromisoformat(f"{on}T10:00:00+00:00")
         Referral.objects.filter(pk=referral.pk).update(submitted_at=moment)
-    return Referral.objects.with_clock().get(pk=referral.pk)
+        # Sent on that day: its due date worked out again from it.
+        deadlines.store_due_date(referral)
+    return Referral.objects.get(pk=referral.pk)
 
 
 def test_acknowledging_tells_the_panel_and_moves_the_deadline_on(personas: Personas) -> None:
     referral = sent(personas, on="2026-07-10")  # a Friday before the 12 July holidays
-    targets = deadlines.timescales()
-    first = deadlines.next_deadline(referral, targets, today=datetime.date(2026, 7, 14))
+    first = deadlines.next_deadline(referral, today=datetime.date(2026, 7, 14))
     assert first is not None
     assert first.step == Timescale.Step.ACKNOWLEDGE
     assert first.due == datetime.date(2026, 7, 15)  # 2 working days: 14 and 15 July
@@ -37,8 +38,8 @@ def test_acknowledging_tells_the_panel_and_moves_the_deadline_on(personas: Perso
     assert first.working_days_left == 1
 
     services.acknowledge_referral(referral, by=personas.sbni_officer)
-    referral = Referral.objects.with_clock().get(pk=referral.pk)
-    after = deadlines.next_deadline(referral, targets, today=datetime.date(2026, 9, 1))
+    referral = Referral.objects.get(pk=referral.pk)
+    after = deadlines.next_deadline(referral, today=datetime.date(2026, 9, 1))
     assert after is not None
     assert after.step == Timescale.Step.CMR_PANEL
     assert after.due == datetime.date(2026, 8, 24)  # 30 working days on from 10 July
@@ -53,10 +54,33 @@ def test_acknowledging_tells_the_panel_and_moves_the_deadline_on(personas: Perso
 
 def test_a_timescale_change_moves_every_deadline(personas: Personas) -> None:
     referral = sent(personas, on="2026-11-23")
-    Timescale.objects.filter(step=Timescale.Step.ACKNOWLEDGE).update(working_days=5)
-    deadline = deadlines.next_deadline(referral, deadlines.timescales())
+    other = sent(personas, on="2026-11-24")
+    services.acknowledge_referral(other, by=personas.sbni_officer)
+    services.change_timescale(Timescale.Step.ACKNOWLEDGE, {"working_days": 5}, by=personas.admin)
+    deadline = deadlines.next_deadline(Referral.objects.get(pk=referral.pk))
     assert deadline is not None
     assert deadline.due == datetime.date(2026, 11, 30)
+    # The CMR Panel's step is untouched: 30 working days from 24 November.
+    assert Referral.objects.get(pk=other.pk).due_on == datetime.date(2027, 1, 8)
+    event = AuditEvent.objects.get(action="timescale.changed")
+    assert event.changes == {"working_days": [2, 5]}
+
+
+def test_an_administrator_changes_a_timescale_in_the_admin_and_the_queue_follows(
+    personas: Personas,
+) -> None:
+    referral = sent(personas, on="2026-11-23")  # acknowledge by 25 November
+    timescale = Timescale.objects.get(step=Timescale.Step.ACKNOWLEDGE)
+    admin = sign_in(Client(), personas.admin)
+    response = admin.post(
+        f"/admin/referrals/timescale/{timescale.pk}/change/",
+        {"working_days": 5, "pauses_while_waiting": "", "is_placeholder": "on"},
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).due_on == datetime.date(2026, 11, 30)
+    officer = sign_in(Client(), personas.sbni_officer)
+    assert "30 Nov 2026" in officer.get("/referrals/queue/").text
+    assert AuditEvent.objects.filter(action="timescale.changed", actor=personas.admin).exists()
 
 
 def test_every_timescale_starts_as_a_placeholder(db: None) -> None:
@@ -111,7 +135,7 @@ def test_the_queue_shows_age_and_deadline_and_filters_overdue(personas: Personas
 def sent_long_ago(personas: Personas) -> None:
     """55 referrals sent 60 days ago, a minute apart: BEL-2026-9000 to BEL-2026-9054."""
     long_ago = timezone.now() - datetime.timedelta(days=60)
-    Referral.objects.bulk_create(
+    made = Referral.objects.bulk_create(
         Referral(
             panel=personas.belfast,
             reference=f"BEL-2026-9{n:03d}",
@@ -121,6 +145,7 @@ def sent_long_ago(personas: Personas) -> None:
         )
         for n in range(55)
     )
+    deadlines.store_due_dates(Referral.objects.filter(pk__in=[each.pk for each in made]))
 
 
 def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Personas) -> None:

@@ -29,6 +29,7 @@ from referrals.models import (
     Referral,
     Sibling,
 )
+from referrals.services import refresh_due_dates
 from reviews.models import (
     Action,
     ActionUpdate,
@@ -63,6 +64,8 @@ class Generator:
         """Write every part; return the rows and seconds per table (see ``Copier.timings``)."""
         for part in PARTS:
             part(self.state).write()
+        # Once every record a clock reads is written: the due dates by the portal's own rule.
+        refresh_due_dates()
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), self.written_models()):
                 cursor.execute(sql)
