@@ -4,12 +4,13 @@ import datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from cmr_portal.kernel.notifications import reminders
 from cmr_portal.kernel.working_days import add_working_days
 from referrals import services as referral_services
 from reviews import services as review_services
-from reviews.models import Action
+from reviews.models import Action, Review
 from tests.conftest import Personas
 from tests.referrals import flow as referral_flow
 from tests.reviews import flow as review_flow
@@ -75,6 +76,11 @@ def test_actions_are_reminded_during_follow_up_until_done(personas: Personas) ->
     found = due()["reviews.action"]
     assert set(found.owners) == {personas.agency_contact.pk, personas.lead_reviewer.pk}
     assert found.escalate_to == (personas.sbni_officer.pk,)
+    assert found.reference == review.reference
+    assert found.link == reverse("reviews:action", args=[review.uuid, action.uuid])
+    Review.objects.filter(pk=review.pk).update(stage=Review.Stage.CLOSED)
+    assert "reviews.action" not in due()  # only during follow-up
+    Review.objects.filter(pk=review.pk).update(stage=Review.Stage.FOLLOW_UP)
     Action.objects.filter(pk=action.pk).update(status=Action.Status.COMPLETED)
     assert "reviews.action" not in due()
 

@@ -145,6 +145,20 @@ def test_someone_who_chose_a_digest_gets_one_email_a_day(personas: Personas) -> 
         assert tasks.daily_digest() == 1
 
 
+def test_a_reminder_to_someone_who_chose_a_digest_waits_for_it(personas: Personas) -> None:
+    """Not an email of its own, and not given up while the digest is to come."""
+    User.objects.filter(pk=personas.belfast_chair.pk).update(emails=User.Emails.DAILY)
+    asked(personas, DUE)
+    with time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")):
+        assert reminders.sweep() == 2  # the member and the chair
+    with time_machine.travel(datetime.datetime.fromisoformat("2026-07-20T09:00+01:00")):
+        delivery.queue_due_emails()  # past the horizon: what was due and unsent is given up
+        assert tasks.daily_digest() == 1
+    (digest,) = mail.outbox
+    assert digest.to == [personas.belfast_chair.email]
+    assert "the panel's answer to the SBNI's question is due on 17 July 2026" in digest.body
+
+
 def test_a_failing_digest_does_not_hold_up_the_others(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,19 +252,19 @@ def test_a_sweep_that_dies_half_way_leaves_its_reminders_for_the_next(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked(personas, DUE)
-    real = Notification.objects.bulk_create
 
     def die(*args: object, **kwargs: object) -> object:
         raise SystemExit("the worker was killed (simulated)")
 
-    monkeypatch.setattr(Notification.objects, "bulk_create", die)
-    with (
-        time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")),
-        pytest.raises(SystemExit),
-    ):
-        reminders.sweep()
+    with monkeypatch.context() as patched:
+        # Killed after the claims, before the notifications are written.
+        patched.setattr(reminders, "notify_many", die)
+        with (
+            time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")),
+            pytest.raises(SystemExit),
+        ):
+            reminders.sweep()
     assert not Reminder.objects.exists()  # the claims went with the transaction
-    monkeypatch.setattr(Notification.objects, "bulk_create", real)
     with time_machine.travel(datetime.datetime.fromisoformat("2026-07-16T09:00+01:00")):
         assert reminders.sweep() == 2  # the panel's two people, once each
         assert reminders.sweep() == 0

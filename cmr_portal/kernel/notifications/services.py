@@ -1,13 +1,13 @@
 """Tell people things: a notification row each, inside the caller's transaction, then an email."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -43,6 +43,49 @@ def notify_each(rows: Iterable[tuple[Any, str, str]]) -> list[Notification]:
     for notification in notifications:
         transaction.on_commit(partial(queue_email, notification.pk))
     return notifications
+
+
+def notify_many(groups: Iterable[tuple[str, str, Sequence[int]]]) -> int:
+    """Notify each group of (message, url, recipients' pks) in one statement however many, for
+    the reminder sweep; the number of notifications.
+
+    The ORM cannot say an ``INSERT ... SELECT``, and a model instance a row costs more than the
+    row. No task is queued for each one: its email is due at once, and
+    ``delivery.queue_due_emails`` queues the emails due a batch at a time (``tasks.sweep`` the
+    first batch, ``tasks.send_due_emails`` the rest each minute). People who chose the daily
+    digest, or who have left, get no email of their own, as ``delivery.email_notification``
+    decides.
+    """
+    groups = [(message, url, recipients) for message, url, recipients in groups if recipients]
+    if not groups:
+        return 0
+    messages, urls, recipients = zip(*groups, strict=True)
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    people = connection.ops.quote_name(get_user_model()._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, message, url, created_at, email_since, "  # noqa: S608
+            "next_attempt_at, email_attempts, email_error) "
+            "SELECT person.id, told.message, told.url, %(now)s, %(now)s, "
+            "CASE WHEN person.is_active AND person.emails = 'immediate' THEN %(now)s END, 0, '' "
+            "FROM unnest(%(messages)s::text[], %(urls)s::text[], %(recipients)s::text[]) "
+            "AS told(message, url, recipients) "
+            "CROSS JOIN LATERAL unnest(told.recipients::int[]) AS one(pk) "
+            f"JOIN {people} person ON person.id = one.pk",
+            {
+                "now": now,
+                "messages": list(messages),
+                "urls": list(urls),
+                "recipients": [int_array(pks) for pks in recipients],
+            },
+        )
+        return int(cursor.rowcount)
+
+
+def int_array(numbers: Iterable[int]) -> str:
+    """PostgreSQL's literal of an array of whole numbers, ``{1,2,3}``: one parameter for many."""
+    return "{" + ",".join(str(int(number)) for number in numbers) + "}"
 
 
 @transaction.atomic

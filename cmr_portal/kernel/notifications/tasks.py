@@ -76,7 +76,7 @@ def daily_digest(made_before: datetime.datetime | None = None) -> int:
             # The connection outlives the transaction: it commits before the goodbye to the
             # mail server, as for a single email.
             with get_connection() as connection, transaction.atomic():
-                if not claim([("digest", today, user.pk)]):
+                if not claim([("digest", today, [user.pk])]):
                     continue
                 sent += _send_digest(user, connection)
         except EMAIL_FAILURES as error:
