@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_email_delivery"),
+        ("notifications", "0004_index_for_the_admin"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
