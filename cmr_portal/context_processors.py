@@ -1,7 +1,11 @@
 """Values every page template needs."""
 
+import functools
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 
 from cmr_portal.kernel.notifications.models import Notification
 from panels.models import SBNI_STAFF, User
@@ -17,13 +21,50 @@ def unread(user: object) -> int:
     ).count()
 
 
-def portal(request: HttpRequest) -> dict[str, str | bool | int]:
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the service navigation: its words, its address, whether it is this page."""
+
+    label: str
+    href: str
+    current: bool
+
+
+@functools.cache
+def _address(url_name: str, prefix: str) -> str:
+    """A menu entry's address, reversed once for each script prefix (a menu of eight entries
+    reversed on every request cost about 0.3 ms of it, issue 18)."""
+    return reverse(url_name)
+
+
+def menu(request: HttpRequest, is_sbni_staff: bool) -> list[MenuItem]:
+    """The service navigation of a signed-in person: the SBNI's queue and meetings for SBNI staff,
+    the admin site for staff; the entry of the page shown marked as current."""
+    entries = [
+        ("Home", "home"),
+        ("Referrals", "referrals:list"),
+        *([("SBNI queue", "referrals:queue")] if is_sbni_staff else []),
+        *([("CMR Panel meetings", "referrals:meetings")] if is_sbni_staff else []),
+        ("Reviews", "reviews:list"),
+        ("Your panels", "panels:list"),
+        *([("Administration", "admin:index")] if request.user.is_staff else []),
+    ]
+    shown = request.resolver_match.view_name if request.resolver_match else None
+    prefix = get_script_prefix()
+    return [
+        MenuItem(label, _address(url_name, prefix), url_name == shown)
+        for label, url_name in entries
+    ]
+
+
+def portal(request: HttpRequest) -> dict[str, object]:
     signed_in = request.user.is_authenticated and second_factor_done(request)
+    is_sbni_staff = isinstance(request.user, User) and request.user.has_sbni_role(*SBNI_STAFF)
     return {
         "protective_marking": settings.PROTECTIVE_MARKING,
         "service_name": "Case Management Review portal",
         # The menu shows only once both factors are done: before that it leads nowhere.
         "show_navigation": signed_in,
         "unread_notifications": unread(request.user) if signed_in else 0,
-        "is_sbni_staff": isinstance(request.user, User) and request.user.has_sbni_role(*SBNI_STAFF),
+        "menu": menu(request, is_sbni_staff) if signed_in else [],
     }
