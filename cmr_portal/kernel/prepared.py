@@ -29,8 +29,9 @@ class PreparedQuery(Generic[M]):
     each exactly once as a parameter (a primary key, a session key, a time) and reads no clock
     or other state of its own: what it reads at build time is fixed in the SQL for the life of
     the process. ``markers`` are values no real call will pass (by default one integer), each
-    found among the compiled parameters by equality. Raises ``ValueError`` on first use when a
-    marker is not among them exactly once.
+    found among the compiled parameters by equality: integers and text compile to themselves on
+    every database, a time only on PostgreSQL (SQLite's is compiled to text). Raises
+    ``ValueError`` on first use when a marker is not among them exactly once.
     """
 
     def __init__(

@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
+from django.db import connections
 from django.utils import timezone
 
 from cmr_portal.kernel.prepared import PreparedQuery
@@ -24,7 +25,12 @@ class SessionStore(db.SessionStore):
     """Django's database session store, reading a session with ``CURRENT``."""
 
     def _get_session_from_db(self) -> Session | None:
-        session = CURRENT.first(self.session_key, timezone.now(), using=self.model.objects.db)
+        using = self.model.objects.db
+        if connections[using].vendor != "postgresql":
+            # Elsewhere a time is compiled to text (SQLite's), so the marker of ``CURRENT``
+            # would not be found: Django's own query, built each time.
+            return super()._get_session_from_db()  # type: ignore[misc,no-any-return]
+        session = CURRENT.first(self.session_key, timezone.now(), using=using)
         if session is None:
             self._session_key = None
         return session

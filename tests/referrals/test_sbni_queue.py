@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -145,7 +146,8 @@ def sent_long_ago(personas: Personas) -> None:
         )
         for n in range(55)
     )
-    deadlines.store_due_dates(Referral.objects.filter(pk__in=[each.pk for each in made]))
+    with transaction.atomic():  # as every transition stores them: the timescales locked
+        deadlines.store_due_dates(Referral.objects.filter(pk__in=[each.pk for each in made]))
 
 
 def test_the_overdue_referrals_come_a_page_at_a_time_oldest_first(personas: Personas) -> None:

@@ -26,6 +26,7 @@ class KindFilter(admin.SimpleListFilter):
         "membership": "Panel memberships",
         "user": "People's accounts",
         "notification": "Notifications",
+        "timescale": "Timescales",
     }
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
