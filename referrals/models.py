@@ -34,15 +34,10 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             visible |= Q(submitted_at__isnull=False)
         return self.filter(visible)
 
-    def with_clock(self) -> "ReferralQuerySet":
-        """What the deadlines are computed from: the unanswered question's due date, when the
-        Panel last recommended, when the SBNI Chair last sent the referral back for more
-        information, and every question asked (``questions``, for the paused clock)."""
-        return self.clock_fields().prefetch_related(asked_questions())
-
     def clock_fields(self) -> "ReferralQuerySet":
-        """``with_clock`` without the questions, for a union of querysets (which cannot
-        prefetch): add them with ``prefetch_related_objects(rows, asked_questions())``."""
+        """What a due date is worked out from (``deadlines.Clock``, when it is stored): the
+        unanswered question's due date, when the Panel last recommended, when the SBNI Chair
+        last sent the referral back for more information. Pages read the stored date."""
         open_request = InformationRequest.objects.filter(
             referral=models.OuterRef("pk"), answered_at__isnull=True
         )

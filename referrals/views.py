@@ -141,7 +141,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
     siblings = list(referral.siblings.all())
     agencies = list(referral.agencies.select_related("agency"))
     attached = list(referral.documents.select_related("document"))
-    # The questions come with the referral (``with_clock``); their documents are among its own.
+    # The questions come with the referral (get_referral_for); their documents are among its own.
     questions = [
         (asked, [each for each in attached if each.information_request_id == asked.pk])
         for asked in referral.questions  # type: ignore[attr-defined]
