@@ -20,7 +20,6 @@ from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.work import merged
 from panels.access import signed_in_user
 from referrals import work as referral_work
-from referrals.deadlines import timescales
 from reviews import work as review_work
 
 logger = logging.getLogger(__name__)
@@ -48,13 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
     ``reviews.work``), each list once, most urgent first; notifications stay in their centre."""
     user = signed_in_user(request)
     today = timezone.localdate()
-    targets = timescales()
     lists = merged(
         referral_work.panel_work(user, today),
         referral_work.sbni_work(user, today),
-        review_work.officer_work(user, today, targets),
+        review_work.officer_work(user, today),
         review_work.approval_work(user, today),
-        review_work.team_work(user, today, targets),
+        review_work.team_work(user, today),
         review_work.agency_work(user, today),
     )
     return render(

@@ -44,6 +44,8 @@ ROLE_PERMISSIONS: dict[SbniRole, list[str]] = {
         "reviews.view_learningtheme",
         "reviews.add_learningtheme",
         "reviews.change_learningtheme",
+        "reviews.view_reviewtimescale",
+        "reviews.change_reviewtimescale",
     ],
     SbniRole.SBNI_OFFICER: [],
     SbniRole.CMR_PANEL_MEMBER: [],

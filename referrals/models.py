@@ -233,8 +233,6 @@ class Timescale(models.Model):
         CMR_PANEL = "cmr_panel", "CMR Panel recommendation"
         CHAIR_DECISION = "chair_decision", "SBNI Chair's decision"
         INFORMATION_ANSWER = "information_answer", "Panel's answer to a request for information"
-        TERMS_OF_REFERENCE = "terms_of_reference", "Review: terms of reference agreed"
-        DRAFT_REPORT = "draft_report", "Review: draft report submitted"
 
     step = models.CharField(max_length=30, choices=Step.choices, unique=True)
     working_days = models.PositiveSmallIntegerField()

@@ -446,3 +446,78 @@ class SignOffForm(GovukFormMixin, forms.Form):
         if len(checks) < len(PUBLICATION_CHECKS):
             raise ValidationError("Confirm every check")
         return checks
+
+
+class PauseForm(GovukFormMixin, forms.Form):
+    """Why the review's clock stops (it stops today)."""
+
+    reason = long_text(
+        "Why is the clock paused?", 1000, required="Say why the clock is paused", name="The reason"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "reason"
+        ].help_text = (
+            "For example, at the police's request until a trial ends. Up to 1,000 characters."
+        )
+        self.helper = govuk_helper(
+            Field.textarea("reason", max_characters=1000), button="Pause the clock"
+        )
+
+
+class ExtensionRequestForm(GovukFormMixin, forms.Form):
+    """The new due date asked for the step running, and why."""
+
+    new_due = GovukDateField("new due date", required=True, years_back=0, years_ahead=3)
+    reason = long_text(
+        "Why does the review need more time?",
+        2000,
+        required="Say why the review needs more time",
+        name="The reason",
+    )
+
+    def __init__(self, *args: Any, current_due: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_due = current_due
+        self.fields["new_due"].help_text = (
+            f"It is due on {current_due:%-d %B %Y} now. For example, {current_due.day} "
+            f"{current_due.month} {current_due.year + 1}"
+        )
+        self.helper = govuk_helper(
+            Field("new_due"),
+            Field.textarea("reason", max_characters=2000),
+            button="Ask the CMR Panel chair",
+        )
+
+    def clean_new_due(self) -> datetime.date:
+        new_due: datetime.date = self.cleaned_data["new_due"]
+        if new_due <= self.current_due:
+            raise ValidationError(
+                f"The new due date must be after {self.current_due:%-d %B %Y}, the date it is "
+                "due now"
+            )
+        return new_due
+
+
+class ExtensionDecisionForm(GovukFormMixin, forms.Form):
+    """The CMR Panel chair's decision on an extension, with reasons either way."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve the extension"), ("refuse", "Refuse the extension")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you approve or refuse the extension"},
+    )
+    reason = long_text(
+        "Your reasons", 2000, required="Give the reasons for your decision", name="The reasons"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("reason", max_characters=2000),
+            button="Record the decision",
+        )

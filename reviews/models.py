@@ -4,6 +4,7 @@ review team in the workspace, approved, followed up until practice has changed, 
 import datetime
 import uuid
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cmr_portal.kernel.documents.models import Document
 from cmr_portal.kernel.lists import ListEntry
+from cmr_portal.kernel.words import counted
 from panels.models import Agency, User
 from referrals.models import Decision, Referral
 
@@ -47,10 +49,20 @@ class Review(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
+    # The step of the review's own timescale running now and its due date, worked out by
+    # ``reviews.clock`` and stored whenever anything that moves it changes (docs/decisions/0017).
+    # Both empty when no step runs; the date empty while the clock is paused.
+    due_step = models.CharField(max_length=30, blank=True, editable=False)
+    due_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["-opened_at", "-id"], name="review_newest")]
+        indexes = [
+            models.Index(fields=["-opened_at", "-id"], name="review_newest"),
+            models.Index(
+                fields=["due_on"], condition=Q(due_on__isnull=False), name="review_due_on"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["referral"],
@@ -536,3 +548,111 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review}: {self.from_stage} to {self.to_stage}"
+
+
+class ReviewTimescale(models.Model):
+    """The target for one step of a review, from the step's start, in Northern Ireland working
+    days or in calendar months. Editable by system administrators; the defaults are placeholders:
+    no SBNI timescale for a review's steps is confirmed."""
+
+    class Step(models.TextChoices):
+        TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference agreed"
+        DRAFT_REPORT = "draft_report", "Draft report submitted to the CMR Panel chair"
+        PANEL_APPROVAL = "panel_approval", "Draft report approved by the CMR Panel chair"
+        CHAIR_APPROVAL = "chair_approval", "Report approved by the SBNI Chair"
+        PUBLICATION = "publication", "Publication version signed off"
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", "working days"
+        MONTHS = "months", "months"
+
+    step = models.CharField(max_length=30, choices=Step.choices, unique=True)
+    length = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.WORKING_DAYS)
+    is_placeholder = models.BooleanField(
+        default=True, help_text="Still the starting value: no SBNI timescale is confirmed."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.length} {self.get_unit_display()}"
+
+    @property
+    def described(self) -> str:
+        """The target in words, "20 working days" or "1 month"."""
+        if self.unit == self.Unit.MONTHS:
+            return counted(self.length, "month")
+        return counted(self.length, "working day")
+
+
+class ClockPause(models.Model):
+    """A time during which the review's clock stood still, with the reason (for example at the
+    police's request). Working days from ``started_on`` (exclusive) to ``ended_on`` (inclusive)
+    are added to every due date of the review's own steps that runs across them."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.TextField(max_length=1000)
+    started_on = models.DateField()
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(ended_on__isnull=True), name="one_open_pause"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="pause_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pause of {self.review} from {self.started_on}"
+
+
+class Extension(models.Model):
+    """A request to move the due date of the step running on a review, with the reason, and the
+    CMR Panel chair's decision with theirs. Approved, the new date replaces the step's due date;
+    pauses after the decision still add to it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="extensions")
+    step = models.CharField(max_length=30, choices=ReviewTimescale.Step.choices)
+    due_before = models.DateField(help_text="The step's due date when the extension was asked")
+    new_due = models.DateField("new due date")
+    reason = models.TextField(max_length=2000)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(status="requested"), name="one_extension_asked"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_due__gt=F("due_before")), name="extension_moves_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension of {self.review} to {self.new_due}"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cmr_portal.kernel.words import counted
 from panels.models import SbniRole, User
+from reviews import clock
 from reviews.documents import publication_places
 from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
 from reviews.services import ReviewError, audit_review, leads, locked_review
@@ -36,6 +37,7 @@ def set_pseudonym(
         defaults={"replacement": replacement.strip(), "added_by": by},
     )
     PublicationSignOff.objects.filter(review=review).delete()
+    clock.store_due_date(review)
     # The original is identifying: the audit trail names the replacement only.
     audit_review(
         "pseudonym_set", review, by, f"Set the pseudonym '{pseudonym.replacement}'", request
@@ -49,6 +51,7 @@ def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | N
     if not may_publish(by, review):
         raise ReviewError("Only the lead reviewer or an SBNI officer keeps the pseudonyms.")
     PublicationSignOff.objects.filter(review=review).delete()
+    clock.store_due_date(review)
     audit_review(
         "pseudonym_removed", review, by, f"Removed the pseudonym '{pseudonym.replacement}'", request
     )
@@ -83,6 +86,7 @@ def sign_off_publication(
             "signed_off_at": timezone.now(),
         },
     )
+    clock.store_due_date(review)
     audit_review(
         "publication_signed_off", review, by, "Signed off the publication version", request
     )

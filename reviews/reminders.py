@@ -1,5 +1,7 @@
-"""The reviews' deadlines, for the reminder sweep: terms of reference, each agency report, the
-draft report and each action of the plan."""
+"""The reviews' deadlines, for the reminder sweep: each agency report, each action of the plan,
+and the step of the review's own timescale running on each review (``reviews.clock``: the terms
+of reference, the draft report, the two approvals and publication), none while its clock is
+paused."""
 
 import datetime
 from collections import defaultdict
@@ -10,18 +12,17 @@ from django.urls import reverse_lazy
 from django.utils.functional import Promise
 
 from cmr_portal.kernel.notifications.reminders import Deadline, deadline_source
-from cmr_portal.kernel.working_days import latest_start
 from panels.models import SbniRole, User
-from referrals import deadlines as clocks
-from referrals.models import Timescale
 from referrals.reminders import holders
-from reviews.deadlines import step_due
 from reviews.models import (
     Action,
     AgencyReport,
+    ClockPause,
+    Extension,
     Review,
     ReviewMember,
     ReviewRecommendation,
+    ReviewTimescale,
     open_due,
 )
 
@@ -138,26 +139,73 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
             escalate_to=officers,
             url=page("action", review_uuid, action_uuid),
         )
-    # The review's own steps run from the day it opened.
-    targets = clocks.timescales()
-    for step, what, name in (
-        (Timescale.Step.TERMS_OF_REFERENCE, "agreeing the terms of reference", "terms"),
-        (Timescale.Step.DRAFT_REPORT, "submitting the draft report", "report"),
+    # The review's own steps: the due date stored for the step running, empty while paused.
+    people = {
+        SbniRole.CMR_PANEL_CHAIR: holders(SbniRole.CMR_PANEL_CHAIR),
+        SbniRole.SBNI_CHAIR: holders(SbniRole.SBNI_CHAIR),
+        SbniRole.SBNI_OFFICER: officers,
+    }
+    moved = moved_clocks()
+    for review in (
+        Review.objects.filter(due_on__lte=due_by)
+        .order_by()
+        .values_list("pk", "uuid", "reference", "due_step", "due_on", named=True)
     ):
-        days = targets[step].working_days
-        reviews = Review.objects.filter(
-            stage=Review.Stage.DRAFTING, opened_at__date__lte=latest_start(due_by, days)
+        assert review.due_on is not None  # filtered on it
+        step = ReviewTimescale.Step(review.due_step)
+        what, owners, escalate_to = own_step(step, lead.get(review.pk, ()), people)
+        key = f"reviews.{step}:{review.pk}"
+        if step not in DRAFTING_STEPS or review.pk in moved:
+            # Each due date is its own deadline: a step run again (a report returned, then
+            # submitted again), extended or paused is reminded of again, each date once. The
+            # drafting steps of a clock never moved keep the names they had before issue 19.
+            key += f":{review.due_on:%Y%m%d}"
+        yield Deadline(
+            key=key,
+            reference=review.reference,
+            what=what,
+            due=review.due_on,
+            owners=owners,
+            escalate_to=escalate_to,
+            url=page(OWN_STEP_PAGES[step], review.uuid),
         )
-        if step == Timescale.Step.TERMS_OF_REFERENCE:
-            reviews = reviews.exclude(terms__agreed_on__isnull=False)
-        for review in reviews:
-            due = step_due(review, step, targets)
-            yield Deadline(
-                key=f"reviews.{step}:{review.pk}",
-                reference=review.reference,
-                what=what,
-                due=due,
-                owners=lead.get(review.pk, ()),
-                escalate_to=officers,
-                url=page(name, review.uuid),
-            )
+
+
+DRAFTING_STEPS = (ReviewTimescale.Step.TERMS_OF_REFERENCE, ReviewTimescale.Step.DRAFT_REPORT)
+OWN_STEP_PAGES = {
+    ReviewTimescale.Step.TERMS_OF_REFERENCE: "terms",
+    ReviewTimescale.Step.DRAFT_REPORT: "report",
+    ReviewTimescale.Step.PANEL_APPROVAL: "approval",
+    ReviewTimescale.Step.CHAIR_APPROVAL: "approval",
+    ReviewTimescale.Step.PUBLICATION: "publication",
+}
+
+
+def moved_clocks() -> set[int]:
+    """The reviews whose clock was ever paused or extended: two queries on small tables."""
+    paused = ClockPause.objects.order_by().values_list("review_id", flat=True)
+    extended = Extension.objects.filter(status=Extension.Status.APPROVED).order_by()
+    return {*paused, *extended.values_list("review_id", flat=True)}
+
+
+def own_step(
+    step: ReviewTimescale.Step,
+    leads_of: tuple[int, ...],
+    people: dict[SbniRole, tuple[int, ...]],
+) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """A step of the review's own timescale in words ("... is due"), who is reminded of it, and
+    to whom it escalates: the lead reviewer for the drafting, the CMR Panel chair and the SBNI
+    Chair for their approvals, SBNI officers for publication; escalated to SBNI officers (for
+    publication, to the lead reviewer). ``people``: the holders of those three SBNI roles."""
+    officers = people[SbniRole.SBNI_OFFICER]
+    if step == ReviewTimescale.Step.TERMS_OF_REFERENCE:
+        return "agreeing the terms of reference", leads_of, officers
+    if step == ReviewTimescale.Step.DRAFT_REPORT:
+        return "submitting the draft report", leads_of, officers
+    if step == ReviewTimescale.Step.PANEL_APPROVAL:
+        chairs = people[SbniRole.CMR_PANEL_CHAIR]
+        return "the CMR Panel chair's approval of the draft report", chairs, officers
+    if step == ReviewTimescale.Step.CHAIR_APPROVAL:
+        chairs = people[SbniRole.SBNI_CHAIR]
+        return "the SBNI Chair's approval of the report", chairs, officers
+    return "signing off the publication version", officers, leads_of

@@ -26,6 +26,7 @@ from referrals.consideration import DecisionValues
 from referrals.models import Decision, Outcome, Referral
 from referrals.services import sbni_officers
 from referrals.workflow import ReferralError
+from reviews import clock
 from reviews.models import (
     Action,
     AgencyReport,
@@ -69,6 +70,7 @@ def open_review(decision: Decision, *, by: User, request: HttpRequest | None = N
     FindingSection.objects.bulk_create(
         FindingSection(review=review, key=key) for key in FindingSection.Key
     )
+    clock.store_due_date(review)
     record(
         "review.opened",
         actor=by,
@@ -80,7 +82,7 @@ def open_review(decision: Decision, *, by: User, request: HttpRequest | None = N
     notify(
         sbni_officers(),
         message=f"Review {review.reference} is open: appoint its review team",
-        url=_url(review),
+        url=review_url(review),
     )
     return review
 
@@ -245,7 +247,9 @@ def appoint(
         member=user.email,
         role=role,
     )
-    notify([user], message=f"You are on the team of review {review.reference}", url=_url(review))
+    notify(
+        [user], message=f"You are on the team of review {review.reference}", url=review_url(review)
+    )
     return member
 
 
@@ -267,8 +271,9 @@ def remove_member(member: ReviewMember, *, by: User, request: HttpRequest | None
     member.delete()
 
 
-def _url(review: Review, name: str = "review") -> str:
-    return reverse(f"reviews:{name}", args=[review.uuid])
+def review_url(review: Review, name: str = "review", *more: object) -> str:
+    """The address of one of the review's pages, ``reviews:<name>``, with ``more`` arguments."""
+    return reverse(f"reviews:{name}", args=[review.uuid, *more])
 
 
 @transaction.atomic
@@ -287,6 +292,7 @@ def save_terms(
         review=review, version=(latest.version + 1 if latest else 1), saved_by=by, **values
     )
     terms.agencies.set(agencies)
+    clock.store_due_date(review)
     # Each term that changed, [before, after], for the review's history.
     changed = {
         key: [_stored(getattr(latest, key)) if latest else None, _stored(getattr(terms, key))]
@@ -665,6 +671,7 @@ def take_step(
         review.closure_reason = comments or "Every action has been verified."
         fields += ["status", "closed_at", "closure_reason"]
     review.save(update_fields=fields)
+    clock.store_due_date(review)
     audit_review(
         name,
         review,
@@ -682,7 +689,7 @@ def take_step(
     notify(
         told,
         message=f"Review {review.reference}: {review.get_stage_display().lower()}",
-        url=_url(review),
+        url=review_url(review),
     )
     return change
 

@@ -76,6 +76,19 @@ urlpatterns = [
     path(f"{REVIEW}report/", views.documents.report, name="report"),
     path(f"{REVIEW}approval/", views.approval.approval, name="approval"),
     path(f"{REVIEW}themes/", views.actions.themes, name="themes"),
+    path(f"{REVIEW}timescale/", views.timescale.timescale, name="timescale"),
+    path(f"{REVIEW}timescale/pause/", views.timescale.pause, name="pause"),
+    path(f"{REVIEW}timescale/resume/", views.timescale.resume, name="resume"),
+    path(
+        f"{REVIEW}timescale/extensions/ask/",
+        views.timescale.request_extension,
+        name="request_extension",
+    ),
+    path(
+        f"{REVIEW}timescale/extensions/<uuid:extension_uuid>/",
+        views.timescale.extension,
+        name="extension",
+    ),
     path(f"{REVIEW}export/<slug:slug>.pdf", views.documents.export, name="export"),
     path(f"{REVIEW}publication/", views.documents.publication, name="publication"),
     path(

@@ -16,9 +16,14 @@ from django.utils import timezone
 
 from cmr_portal.kernel.work import SHOWN, Task, WorkList
 from panels.models import SbniRole, User
-from referrals.models import Timescale
-from reviews.deadlines import step_due
-from reviews.models import Action, AgencyReport, Review, ReviewMember, TermsOfReference
+from reviews.models import (
+    Action,
+    AgencyReport,
+    Extension,
+    Review,
+    ReviewMember,
+    ReviewTimescale,
+)
 
 Stage = Review.Stage
 OPEN_ACTION = [Action.Status.NOT_STARTED, Action.Status.ON_TRACK, Action.Status.AT_RISK]
@@ -32,15 +37,12 @@ def page(name: str, review: Review, *more: object) -> str:
     return reverse(f"reviews:{name}", args=[review.uuid, *more])
 
 
-def team_work(user: User, today: datetime.date, targets: dict[str, Timescale]) -> list[WorkList]:
+def team_work(user: User, today: datetime.date) -> list[WorkList]:
     """The open reviews on whose team ``user`` sits, with each one's next step: two queries, and
     nothing when they are on no review's team."""
     reviews = list(
         Review.objects.filter(team__user=user, status=Review.Status.OPEN)
         .annotate(
-            terms_agreed=Exists(
-                TermsOfReference.objects.filter(review=OuterRef("pk"), agreed_on__isnull=False)
-            ),
             next_action_due=Min(
                 "recommendations__actions__due_date",
                 filter=Q(recommendations__actions__status__in=OPEN_ACTION),
@@ -52,7 +54,7 @@ def team_work(user: User, today: datetime.date, targets: dict[str, Timescale]) -
         return []
     tasks = []
     for review in reviews:
-        step, due = next_step(review, targets)
+        step, due = next_step(review)
         tasks.append(
             Task(
                 title=f"{review.reference}: {step}",
@@ -74,20 +76,26 @@ def team_work(user: User, today: datetime.date, targets: dict[str, Timescale]) -
     ]
 
 
-def next_step(review: Review, targets: dict[str, Timescale]) -> tuple[str, datetime.date | None]:
-    """The review's next step in words and when it is due (None when it waits on others or no
-    deadline applies); ``review`` annotated as ``team_work`` reads it."""
-    if review.stage == Stage.DRAFTING:
-        if not review.terms_agreed:  # type: ignore[attr-defined]
-            step = Timescale.Step.TERMS_OF_REFERENCE
-            return "agree the terms of reference", step_due(review, step, targets)
-        return "draft and submit the report", step_due(review, Timescale.Step.DRAFT_REPORT, targets)
-    if review.stage == Stage.PANEL_SCRUTINY:
-        return "with the CMR Panel chair for approval", None
-    if review.stage == Stage.CHAIR_APPROVAL:
-        return "with the SBNI Chair for approval", None
-    due: datetime.date | None = review.next_action_due  # type: ignore[attr-defined]
-    return "follow up the actions", due
+STEP_WORDS = {
+    ReviewTimescale.Step.TERMS_OF_REFERENCE: "agree the terms of reference",
+    ReviewTimescale.Step.DRAFT_REPORT: "draft and submit the report",
+    ReviewTimescale.Step.PANEL_APPROVAL: "with the CMR Panel chair for approval",
+    ReviewTimescale.Step.CHAIR_APPROVAL: "with the SBNI Chair for approval",
+    ReviewTimescale.Step.PUBLICATION: "follow up the actions; publication to sign off",
+}
+
+
+def next_step(review: Review) -> tuple[str, datetime.date | None]:
+    """The review's next step in words and when it is due: the stored step of its own timescale
+    (``reviews.clock``; no date while its clock is paused), or in follow-up once published, the
+    next open action (``review`` annotated as ``team_work`` reads it)."""
+    if review.due_step:
+        words = STEP_WORDS[ReviewTimescale.Step(review.due_step)]
+        return (words if review.due_on else f"{words} (the clock is paused)"), review.due_on
+    if review.stage == Stage.FOLLOW_UP:
+        due: datetime.date | None = review.next_action_due  # type: ignore[attr-defined]
+        return "follow up the actions", due
+    return str(review.get_stage_display()).lower(), None
 
 
 def approval_work(user: User, today: datetime.date) -> list[WorkList]:
@@ -129,10 +137,36 @@ def approval_work(user: User, today: datetime.date) -> list[WorkList]:
                 more_label="See all reviews",
             )
         )
+    if user.has_sbni_role(SbniRole.CMR_PANEL_CHAIR):
+        asked = (
+            Extension.objects.filter(status=Extension.Status.REQUESTED)
+            .select_related("review")
+            .order_by("requested_at", "id")[: SHOWN + 1]
+        )
+        lists.append(
+            WorkList(
+                "reviews.extensions",
+                "Extensions awaiting your decision",
+                [
+                    Task(
+                        title=f"{extension.review.reference}: decide on an extension of "
+                        f"'{extension.get_step_display()}'",
+                        url=page("extension", extension.review, extension.uuid),
+                        detail=f"To {extension.new_due:%-d %B %Y}, from "
+                        f"{extension.due_before:%-d %B %Y}",
+                        today=today,
+                        since=timezone.localdate(extension.requested_at),
+                    )
+                    for extension in asked
+                ],
+                more_url=reverse("reviews:list"),
+                more_label="See all reviews",
+            )
+        )
     return lists
 
 
-def officer_work(user: User, today: datetime.date, targets: dict[str, Timescale]) -> list[WorkList]:
+def officer_work(user: User, today: datetime.date) -> list[WorkList]:
     """Reviews needing a team (due when their terms of reference are) and actions awaiting
     verification, for SBNI officers: three queries."""
     if not user.has_sbni_role(SbniRole.SBNI_OFFICER):
@@ -158,7 +192,7 @@ def officer_work(user: User, today: datetime.date, targets: dict[str, Timescale]
                     detail=f"Opened on {opened(review):%-d %B %Y}; the terms of reference "
                     "are due by the date shown",
                     today=today,
-                    due=step_due(review, Timescale.Step.TERMS_OF_REFERENCE, targets),
+                    due=review.due_on,
                 )
                 for review in leaderless
             ],

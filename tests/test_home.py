@@ -19,8 +19,8 @@ from referrals import consideration, services
 from referrals.models import InformationRequest, Referral, Timescale
 from reviews import follow_up
 from reviews import services as reviews
-from reviews.deadlines import step_due
-from reviews.models import Action
+from reviews.clock import target_due
+from reviews.models import Action, Review, ReviewTimescale
 from tests.conftest import Personas, sign_in, with_role
 from tests.referrals import flow
 from tests.reviews import flow as review_flow
@@ -240,11 +240,16 @@ def test_recorded_work_leaves_the_lists(client: Client, personas: Personas) -> N
     ]
 
 
+def own_due(review: Review, step: str) -> datetime.date:
+    """A step of the review's timescale due by its target from the opening, as nothing moved it."""
+    opened = timezone.localdate(review.opened_at)
+    return target_due(opened, ReviewTimescale.objects.get(step=step))
+
+
 def test_the_review_team_to_appoint_goes_once_appointed(client: Client, personas: Personas) -> None:
     """The demo's "appoint its review team" stayed after the team existed: not any more."""
     review = review_flow.opened(personas)
-    targets = {t.step: t for t in Timescale.objects.all()}
-    due = step_due(review, Timescale.Step.TERMS_OF_REFERENCE, targets)
+    due = own_due(review, ReviewTimescale.Step.TERMS_OF_REFERENCE)
     lists = work(home(client, personas.sbni_officer))
     assert lists["Reviews needing a team"] == [
         (
@@ -261,8 +266,7 @@ def test_reviewers_see_their_reviews_next_step_and_due_date(
     client: Client, personas: Personas
 ) -> None:
     review = review_flow.with_team(personas)
-    targets = {t.step: t for t in Timescale.objects.all()}
-    terms_due = step_due(review, Timescale.Step.TERMS_OF_REFERENCE, targets)
+    terms_due = own_due(review, ReviewTimescale.Step.TERMS_OF_REFERENCE)
     for person in (personas.lead_reviewer, personas.reviewer):
         lists = work(home(Client(), person))
         assert lists["Your reviews"] == [
@@ -273,7 +277,7 @@ def test_reviewers_see_their_reviews_next_step_and_due_date(
             )
         ]
     reviews.save_terms(review, review_flow.terms_values(), by=personas.lead_reviewer)
-    report_due = step_due(review, Timescale.Step.DRAFT_REPORT, targets)
+    report_due = own_due(review, ReviewTimescale.Step.DRAFT_REPORT)
     assert work(home(client, personas.lead_reviewer))["Your reviews"] == [
         (
             f"{review.reference}: draft and submit the report",

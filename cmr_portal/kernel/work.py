@@ -15,6 +15,20 @@ from cmr_portal.kernel.working_days import working_days_between
 SHOWN = 10
 
 
+def due_in_words(due: datetime.date | None, today: datetime.date) -> str:
+    """A due date in words: "Due today", "3 working days left", "1 working day overdue"; empty
+    when there is no date."""
+    if due is None:
+        return ""
+    if due == today:
+        return "Due today"
+    left = working_days_between(today, due)
+    if due < today:
+        late = max(1, -left)  # a date on a weekend is one working day late at least
+        return f"{counted(late, 'working day')} overdue"
+    return f"{counted(left, 'working day')} left"
+
+
 @dataclass(frozen=True)
 class Task:
     """One thing to do: a link to where it is done, what it is about, and when it is due.
@@ -41,16 +55,8 @@ class Task:
 
     @property
     def when(self) -> str:
-        """The due date in words: "Due today", "3 working days left", "1 working day overdue"."""
-        left = self.working_days_left
-        if left is None or self.due is None:
-            return ""
-        if self.due == self.today:
-            return "Due today"
-        if self.is_overdue:
-            late = max(1, -left)  # a date on a weekend is one working day late at least
-            return f"{counted(late, 'working day')} overdue"
-        return f"{counted(left, 'working day')} left"
+        """The due date in words (``due_in_words``)."""
+        return due_in_words(self.due, self.today)
 
     def urgency(self) -> tuple[int, datetime.date, str]:
         """Dated tasks first, soonest due first; then undated ones, oldest first."""

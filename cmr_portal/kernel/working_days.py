@@ -4,6 +4,7 @@ The holidays come from the `holidays` package's calendar for Northern Ireland (G
 NIR), substitute days included, never from a table of our own.
 """
 
+import calendar
 import datetime
 from functools import lru_cache
 
@@ -58,3 +59,15 @@ def latest_start(due_by: datetime.date, working_days: int) -> datetime.date:
     while add_working_days(start, working_days) > due_by:
         start -= datetime.timedelta(days=1)
     return start
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """The working day on or after the same day ``months`` calendar months after ``start``: 31
+    January and one month is 28 (or 29) February, moved on to the next working day when that is
+    a weekend or a holiday. ``months`` is zero or more."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    while not is_working_day(day):
+        day += DAY
+    return day

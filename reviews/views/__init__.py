@@ -14,6 +14,7 @@ gets 404, as for a review that does not exist.
 - `findings`: the findings sections, autosave, preview, history, comments
 - `actions`: recommendations, actions and their follow-up, learning themes
 - `approval`: approval and closure
+- `timescale`: the review's own timescale, its pauses and extensions
 - `documents`: the draft report, PDF exports, the publication version
 - `history`: the review's history, a long text's changes line by line, who has viewed it
 """
@@ -31,6 +32,7 @@ from reviews.views import (
     lists,
     overview,
     team,
+    timescale,
 )
 
 __all__ = [
@@ -46,4 +48,5 @@ __all__ = [
     "lists",
     "overview",
     "team",
+    "timescale",
 ]

@@ -9,10 +9,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cmr_portal.kernel import words
 from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.work import due_in_words
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF
 from referrals.forms import answers
@@ -83,6 +85,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
 
     sections = len(FindingSection.Key)
     rows = [
+        ("Timescale", "timescale", timescale_state(review)),
         ("Set-up", "team", progress(counts["leads"] > 0, False)),
         (
             "Terms of reference",
@@ -151,6 +154,20 @@ def tasks(review: Review, full: bool) -> list[Task]:
         ),
     ]
     return [Task(title, url(name), state, colour) for title, name, (state, colour) in rows]
+
+
+def timescale_state(review: Review) -> tuple[str, str]:
+    """The step of the review's own timescale running, from the stored fields: its due date and
+    the working days left (red once overdue), "Clock paused", or "No step running"."""
+    if not review.due_step:
+        return "No step running", "grey"
+    if review.due_on is None:
+        return "Clock paused", "yellow"
+    today = timezone.localdate()
+    state = f"Due {review.due_on:%-d %B %Y}"
+    if review.due_on != today:
+        state += f": {due_in_words(review.due_on, today)}"
+    return state, "red" if review.due_on < today else "light-blue"
 
 
 @require_GET

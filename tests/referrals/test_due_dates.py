@@ -180,5 +180,5 @@ def test_the_due_dates_can_be_worked_out_again_after_the_calendar_changes(
     Referral.objects.filter(pk=referral.pk).update(due_on=right + datetime.timedelta(days=1))
     out = StringIO()
     call_command("refresh_due_dates", stdout=out)
-    assert out.getvalue() == "Due dates changed: 1\n"
+    assert out.getvalue() == "Referral due dates changed: 1\nReview due dates changed: 0\n"
     assert stored(referral) == right

@@ -30,6 +30,7 @@ from referrals.models import (
     Sibling,
 )
 from referrals.services import refresh_due_dates
+from reviews import timescales
 from reviews.models import (
     Action,
     ActionUpdate,
@@ -66,6 +67,7 @@ class Generator:
             part(self.state).write()
         # Once every record a clock reads is written: the due dates by the portal's own rule.
         refresh_due_dates()
+        timescales.refresh_due_dates()
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), self.written_models()):
                 cursor.execute(sql)
