@@ -10,6 +10,7 @@ Each pattern must declare its expectations here: a new URL without them fails
 - ADMIN: the admin site answers, and its model permissions decide (OK, 403, or 405).
 """
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from panels.models import Agency, Panel, SbniRole
 from referrals import services
 from referrals.models import AgencyInvolvement, Referral, Sibling
 from reviews import services as review_services
+from reviews import timescales
 from reviews.models import (
     Action,
     ActionUpdate,
@@ -251,6 +253,27 @@ def terms_changed_url(people: Personas, draft: Referral) -> str:
     changed = review_flow.terms_values() | {"lines_of_enquiry": "Fictional: a second line."}
     review_services.save_terms(review, changed, by=people.lead_reviewer)
     return url
+
+
+CLOCK_KEEPERS = ["lead_reviewer", "sbni_officer"]
+
+
+def paused_url(people: Personas, draft: Referral) -> str:
+    url = review_url("timescale/resume/")(people, draft)
+    review = Review.objects.get(uuid=url.split("/")[2])
+    timescales.pause_clock(review, "Fictional", by=people.lead_reviewer)
+    return url
+
+
+def extension_url(people: Personas, draft: Referral) -> str:
+    """An extension asked for, waiting for the CMR Panel chair's decision."""
+    url = review_url("timescale/")(people, draft)
+    review = Review.objects.get(uuid=url.split("/")[2])
+    assert review.due_on is not None
+    asked = timescales.request_extension(
+        review, review.due_on + datetime.timedelta(days=60), "Fictional", by=people.lead_reviewer
+    )
+    return f"{url}extensions/{asked.uuid}/"
 
 
 def recommended_url(people: Personas, draft: Referral) -> str:
@@ -545,6 +568,27 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "reviews:themes": Expect(
         split(REVIEW_PEOPLE, [*REVIEWERS, "sbni_officer"]), url=review_url("themes/")
+    ),
+    "reviews:timescale": Expect(
+        only(REVIEW_PEOPLE, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=review_url("timescale/"),
+        note="the review's people; not the referring panel, who see the due date on the progress",
+    ),
+    "reviews:pause": Expect(
+        split(CLOCK_KEEPERS, CLOCK_KEEPERS), url=review_url("timescale/pause/")
+    ),
+    "reviews:resume": Expect(
+        split([], CLOCK_KEEPERS, post_only=True),
+        url=paused_url,
+        note="the clock paused first",
+    ),
+    "reviews:request_extension": Expect(
+        split(CLOCK_KEEPERS, CLOCK_KEEPERS), url=review_url("timescale/extensions/ask/")
+    ),
+    "reviews:extension": Expect(
+        split(REVIEW_PEOPLE, ["cmr_panel_chair"]),
+        url=extension_url,
+        note="everyone who may see the review reads it; the CMR Panel chair decides",
     ),
 }
 
