@@ -16,6 +16,7 @@ gets 404, as for a review that does not exist.
 - `approval`: approval and closure
 - `documents`: the draft report, PDF exports, the publication version
 - `history`: the review's history, a long text's changes line by line, who has viewed it
+- `notices`: the notice of publication to the Department of Health
 """
 
 from reviews.views import (
@@ -29,6 +30,7 @@ from reviews.views import (
     findings,
     history,
     lists,
+    notices,
     overview,
     team,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "findings",
     "history",
     "lists",
+    "notices",
     "overview",
     "team",
 ]
