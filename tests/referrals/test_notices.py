@@ -42,7 +42,7 @@ def decided(personas: Personas) -> Referral:
     referral = flow.decided(personas).referral
     AgencyInvolvement.objects.create(
         referral=referral,
-        agency=Agency.objects.exclude(short_name="PSNI").order_by("name").first(),
+        agency=Agency.objects.get(short_name="EA"),
         nature="Fictional involvement",
     )
     return referral
@@ -244,6 +244,9 @@ def test_an_officer_records_a_notification_and_sees_it_in_the_log(
     log = officer.get(base).content.decode()
     assert "Coroner, Coroners Service for Northern Ireland" in log
     assert "The referral and the police&#x27;s request (fictional)." in log
+    # One decision letter for each agency involved.
+    assert "Make the letter to Education Authority" in log
+    assert "Make the letter to Police Service of Northern Ireland" in log
     assert AuditEvent.objects.filter(action="referral.notifications_viewed").count() == 1
 
 
@@ -305,3 +308,22 @@ def test_the_log_reads_the_same_queries_whatever_its_length(
             assert officer.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_log_is_linked_for_sbni_staff_only(personas: Personas) -> None:
+    review = signed_off(personas)
+    link = "Notifications to outside bodies"
+    notice = "Notice of publication to the Department of Health"
+    for person, sees in (
+        (personas.sbni_officer, True),
+        (personas.cmr_panel_chair, True),
+        (personas.lead_reviewer, False),
+        (personas.belfast_chair, False),
+    ):
+        client = sign_in(Client(), person)
+        overview = client.get(f"/referrals/{review.referral.uuid}/").content.decode()
+        workspace = client.get(f"/reviews/{review.uuid}/").content.decode()
+        publication = client.get(f"/reviews/{review.uuid}/publication/").content.decode()
+        assert (link in overview) is sees, person
+        assert (link in workspace) is sees, person
+        assert (notice in publication) is sees, person
