@@ -37,3 +37,11 @@ def sees_who_viewed(user: User, panel: Panel) -> bool:
         user.has_sbni_role(*SBNI_STAFF)
         or Membership.objects.filter(panel=panel, user=user, role=Membership.Role.CHAIR).exists()
     )
+
+
+def get_sbni_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
+    """A referral sent to the SBNI, for SBNI staff; 404 for anyone else, as for a missing one."""
+    referral = get_referral_for(request, referral_uuid)
+    if not signed_in_user(request).has_sbni_role(*SBNI_STAFF):
+        raise Http404
+    return referral

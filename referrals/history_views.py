@@ -22,7 +22,7 @@ from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, User
-from referrals import consideration
+from referrals import consideration, notices
 from referrals.access import get_referral_for, sees_who_viewed
 from referrals.forms import SECTIONS, AgencyInvolvementForm, SiblingForm
 from referrals.models import (
@@ -93,11 +93,11 @@ def fields_seen_by(user: User) -> Callable[[str], Mapping[str, Described]]:
 
 
 def events_for(user: User, referral: Referral) -> QuerySet[AuditEvent]:
-    """The referral's audit events that ``user`` may read: the CMR Panel's deliberations are
-    the SBNI's own."""
+    """The referral's audit events that ``user`` may read: the CMR Panel's deliberations and
+    the notifications to outside bodies are the SBNI's own."""
     events = of(referral)
     if not user.has_sbni_role(*SBNI_STAFF):
-        events = events.exclude(action__in=consideration.DELIBERATIONS)
+        events = events.exclude(action__in=(*consideration.DELIBERATIONS, *notices.AUDITED))
     return events
 
 

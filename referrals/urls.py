@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import history_views, meeting_views, views
+from referrals import history_views, meeting_views, notice_views, views
 
 app_name = "referrals"
 
@@ -53,6 +53,31 @@ urlpatterns = [
         name="history_change",
     ),
     path("<uuid:referral_uuid>/decision/", views.decision_letter, name="decision"),
+    path(
+        "<uuid:referral_uuid>/notifications/",
+        notice_views.notifications,
+        name="notifications",
+    ),
+    path(
+        "<uuid:referral_uuid>/notifications/record/",
+        notice_views.record_notification,
+        name="record_notification",
+    ),
+    path(
+        "<uuid:referral_uuid>/notifications/decision/<uuid:involvement_uuid>/",
+        notice_views.decision_letter,
+        name="decision_letter",
+    ),
+    path(
+        "<uuid:referral_uuid>/notifications/decision/<uuid:involvement_uuid>/letter.pdf",
+        notice_views.decision_letter_pdf,
+        name="decision_letter_pdf",
+    ),
+    path(
+        "<uuid:referral_uuid>/notifications/<uuid:notification_uuid>/letter/",
+        notice_views.sent_letter,
+        name="sent_letter",
+    ),
     path("<uuid:referral_uuid>/export/<slug:slug>.pdf", views.export, name="export"),
     path("<uuid:referral_uuid>/documents/", views.documents, name="documents"),
     path(

@@ -38,6 +38,7 @@ from referrals.forms import (
     answers,
 )
 from referrals.models import AgencyInvolvement, Outcome, Referral, Sibling, Timescale
+from referrals.notices import reads_notices
 from referrals.workflow import ReferralError, allowed
 
 PAGE_SIZE = 25
@@ -176,6 +177,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "can_ask": allowed(referral, "request_information", user),
             "is_editable": is_editable,
             "sees_viewers": sees_who_viewed(user, referral.panel),
+            "reads_notices": reads_notices(user),
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": allowed(referral, "withdraw", user),
             "can_acknowledge": referral.acknowledged_at is None

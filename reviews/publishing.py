@@ -1,5 +1,6 @@
 """The publication version's own steps: the pseudonym map and the pre-publication sign-off, refused
-while the printed text still shows an original name (``documents.publication_places``)."""
+while the printed text still shows an original name (``documents.publication_places``), and the
+notice of publication to the Department of Health once it is signed off."""
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -7,6 +8,8 @@ from django.utils import timezone
 
 from cmr_portal.kernel.words import counted
 from panels.models import SbniRole, User
+from referrals.models import OutsideNotification
+from referrals.notices import Letter
 from reviews import clock
 from reviews.documents import publication_places
 from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
@@ -91,3 +94,28 @@ def sign_off_publication(
         "publication_signed_off", review, by, "Signed off the publication version", request
     )
     return sign_off
+
+
+def publication_notice(review: Review) -> Letter:
+    """Notice of publication to the Department of Health, as a letter on the review's referral:
+    made once the publication version is signed off (ReviewError before)."""
+    sign_off = PublicationSignOff.objects.filter(review=review).first()
+    if sign_off is None:
+        raise ReviewError(
+            "The publication version is not signed off yet, so there is no publication to give "
+            "notice of."
+        )
+    approved = review.stage_changes.filter(to_stage=Review.Stage.FOLLOW_UP).first()
+    return Letter(
+        referral=review.referral,
+        recipient=OutsideNotification.Recipient.DEPARTMENT_OF_HEALTH,
+        subject=OutsideNotification.Subject.PUBLICATION,
+        name="notice of publication",
+        slug="notice-of-publication",
+        body="letters/_publication.html",
+        context={
+            "review": review,
+            "sign_off": sign_off,
+            "approved_on": approved.at if approved else None,
+        },
+    )

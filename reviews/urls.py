@@ -92,6 +92,16 @@ urlpatterns = [
     path(f"{REVIEW}export/<slug:slug>.pdf", views.documents.export, name="export"),
     path(f"{REVIEW}publication/", views.documents.publication, name="publication"),
     path(
+        f"{REVIEW}publication/notice/",
+        views.notices.publication_notice,
+        name="publication_notice",
+    ),
+    path(
+        f"{REVIEW}publication/notice.pdf",
+        views.notices.publication_notice_pdf,
+        name="publication_notice_pdf",
+    ),
+    path(
         f"{REVIEW}exports/<uuid:export_uuid>/", views.documents.export_status, name="export_status"
     ),
     path(

@@ -27,11 +27,12 @@ from pytest_django.fixtures import Settings
 
 from cmr_portal.kernel.documents.services import store_generated, store_upload
 from panels.models import Agency, Panel, SbniRole
-from referrals import services
+from referrals import notices, services
 from referrals.models import AgencyInvolvement, Referral, Sibling
+from reviews import publishing, timescales
 from reviews import services as review_services
-from reviews import timescales
 from reviews.models import (
+    PUBLICATION_CHECKS,
     Action,
     ActionUpdate,
     AgencyReport,
@@ -276,6 +277,45 @@ def extension_url(people: Personas, draft: Referral) -> str:
     return f"{url}extensions/{asked.uuid}/"
 
 
+def letter_url(rest: str) -> Callable[[Personas, Referral], str]:
+    """A URL about the decision letter to the PSNI, an agency involved in a decided referral,
+    whose log holds the letter recorded as sent."""
+
+    def build(people: Personas, draft: Referral) -> str:
+        referral = flow.decided(people).referral
+        involvement = referral.agencies.get()
+        sent = notices.record_notification(
+            referral,
+            notices.NoticeValues(
+                recipient="agency",
+                sent_on=review_flow.TODAY,
+                sent_by=people.sbni_officer,
+                subject="decision",
+                method="letter",
+                agency=involvement.agency,
+            ),
+            by=people.sbni_officer,
+            letter=notices.decision_letter(involvement),
+        )
+        values = {"involvement": involvement.uuid, "notification": sent.uuid}
+        return f"/referrals/{referral.uuid}/notifications/{rest.format(**values)}"
+
+    return build
+
+
+def signed_off_url(rest: str) -> Callable[[Personas, Referral], str]:
+    """A URL of an approved review whose publication version is signed off."""
+
+    def build(people: Personas, draft: Referral) -> str:
+        review = review_flow.approved(people)
+        publishing.sign_off_publication(
+            review, [key for key, _ in PUBLICATION_CHECKS], by=people.sbni_officer
+        )
+        return f"/reviews/{review.uuid}/{rest}"
+
+    return build
+
+
 def recommended_url(people: Personas, draft: Referral) -> str:
     return f"/referrals/{flow.recommended(people).item.referral.uuid}/decide/"
 
@@ -420,6 +460,38 @@ EXPECTATIONS: dict[str, Expect] = {
         only([*BELFAST_MEMBERS, *SBNI_STAFF], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=decided_url("decision/"),
         note="a decided referral: its panel and the SBNI",
+    ),
+    "referrals:notifications": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=decided_url("notifications/"),
+        note="the log of notifications to outside bodies: SBNI staff only",
+    ),
+    "referrals:record_notification": Expect(
+        only(["sbni_officer"], OK, OK),
+        url=decided_url("notifications/record/"),
+        note="SBNI officers record",
+    ),
+    "referrals:decision_letter": Expect(
+        split(SBNI_STAFF, ["sbni_officer"]),
+        url=letter_url("decision/{involvement}/"),
+        note="SBNI staff read the letter; officers record it as sent",
+    ),
+    "referrals:decision_letter_pdf": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=letter_url("decision/{involvement}/letter.pdf"),
+    ),
+    "referrals:sent_letter": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=letter_url("{notification}/letter/"),
+    ),
+    "reviews:publication_notice": Expect(
+        split(SBNI_STAFF, ["sbni_officer"]),
+        url=signed_off_url("publication/notice/"),
+        note="SBNI staff read it, officers record it; the review team finds nothing",
+    ),
+    "reviews:publication_notice_pdf": Expect(
+        only(SBNI_STAFF, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=signed_off_url("publication/notice.pdf"),
     ),
     "reviews:decide": Expect(
         only(["sbni_chair"], OK, OK),

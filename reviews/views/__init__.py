@@ -17,6 +17,7 @@ gets 404, as for a review that does not exist.
 - `timescale`: the review's own timescale, its pauses and extensions
 - `documents`: the draft report, PDF exports, the publication version
 - `history`: the review's history, a long text's changes line by line, who has viewed it
+- `notices`: the notice of publication to the Department of Health
 """
 
 from reviews.views import (
@@ -30,6 +31,7 @@ from reviews.views import (
     findings,
     history,
     lists,
+    notices,
     overview,
     team,
     timescale,
@@ -46,6 +48,7 @@ __all__ = [
     "findings",
     "history",
     "lists",
+    "notices",
     "overview",
     "team",
     "timescale",

@@ -15,6 +15,7 @@ from cmr_portal.kernel.documents.services import attachment
 from cmr_portal.kernel.pdf import pdf_response
 from panels.access import signed_in_user
 from panels.models import SbniRole
+from referrals.notices import reads_notices
 from referrals.workflow import ReferralError
 from reviews import documents, publishing
 from reviews.forms import PseudonymForm, SignOffForm
@@ -156,5 +157,6 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             if keeps or user.has_sbni_role(SbniRole.SBNI_OFFICER)
             else [],
             "failed": adding if adding.errors else signing if signing.errors else None,
+            "reads_notices": reads_notices(user),
         },
     )

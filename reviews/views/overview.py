@@ -19,6 +19,7 @@ from panels.access import signed_in_user
 from panels.models import SBNI_STAFF
 from referrals.forms import answers
 from referrals.models import Referral
+from referrals.notices import reads_notices
 from reviews import services
 from reviews.models import Action, AgencyReport, FindingSection, Review, ReviewMember
 from reviews.views.common import get_review_for, sees_progress, viewed
@@ -190,6 +191,7 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "team": review.team.select_related("user") if full else [],
             "themes": review.themes.all(),
             "sees_viewers": user.has_sbni_role(*SBNI_STAFF),
+            "reads_notices": reads_notices(user),
         },
     )
 

@@ -15,7 +15,7 @@ def remove_moved_steps(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor)
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0010_current_decisions_newest"),
+        ("referrals", "0011_outsidenotification"),
         ("reviews", "0014_review_timescale"),
     ]
 
