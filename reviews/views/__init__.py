@@ -13,6 +13,7 @@ gets 404, as for a review that does not exist.
 - `chronology`: the chronology, its import and export
 - `findings`: the findings sections, autosave, preview, history, comments
 - `actions`: recommendations, actions and their follow-up, learning themes
+- `family`: the family's part: the liaison plan, the contacts with the family
 - `approval`: approval and closure
 - `documents`: the draft report, PDF exports, the publication version
 - `history`: the review's history, a long text's changes line by line, who has viewed it
@@ -26,6 +27,7 @@ from reviews.views import (
     common,
     decision,
     documents,
+    family,
     findings,
     history,
     lists,
@@ -41,6 +43,7 @@ __all__ = [
     "common",
     "decision",
     "documents",
+    "family",
     "findings",
     "history",
     "lists",

@@ -16,7 +16,7 @@ from cmr_portal.kernel.pdf import pdf_response
 from panels.access import signed_in_user
 from panels.models import SbniRole
 from referrals.workflow import ReferralError
-from reviews import documents, publishing
+from reviews import documents, family, publishing
 from reviews.forms import PseudonymForm, SignOffForm
 from reviews.models import PublicationSignOff, ReportExport, Review
 from reviews.tasks import request_export
@@ -156,5 +156,6 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             if keeps or user.has_sbni_role(SbniRole.SBNI_OFFICER)
             else [],
             "failed": adding if adding.errors else signing if signing.errors else None,
+            "family_check": family.publication_check(review),
         },
     )

@@ -17,7 +17,7 @@ from panels.access import signed_in_user
 from panels.models import SBNI_STAFF
 from referrals.forms import answers
 from referrals.models import Referral
-from reviews import services
+from reviews import family, services
 from reviews.models import Action, AgencyReport, FindingSection, Review, ReviewMember
 from reviews.views.common import get_review_for, sees_progress, viewed
 
@@ -62,6 +62,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             recommended=counted(review.recommendations.all()),
             actions=counted(actions, of_review),
             verified=counted(actions.filter(status=Action.Status.VERIFIED), of_review),
+            family_members=counted(review.family.all()),
         )
         .get()
     )
@@ -97,6 +98,22 @@ def tasks(review: Review, full: bool) -> list[Task]:
                 counts["requests"] > 0,
                 f"{counts['accepted']} of {counts['requests']} accepted",
             ),
+        ),
+        *(
+            [
+                (
+                    "Family liaison",
+                    "family",
+                    progress(
+                        family.publication_check(review).met,
+                        counts["family_members"] > 0,
+                        f"{words.counted(counts['family_members'], 'family member')} on the plan",
+                    ),
+                )
+            ]
+            # The referring panel sees nothing of the family.
+            if full
+            else []
         ),
         (
             "Chronology",
@@ -173,6 +190,7 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "team": review.team.select_related("user") if full else [],
             "themes": review.themes.all(),
             "sees_viewers": user.has_sbni_role(*SBNI_STAFF),
+            "family_contacts": [] if full else family.liaison_contacts(review),
         },
     )
 
