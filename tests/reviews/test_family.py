@@ -248,9 +248,7 @@ def test_the_family_s_views_are_a_section_drafted_and_anonymised_like_every_othe
         by=personas.lead_reviewer,
     )
     with pytest.raises(drafting.DraftConflict):  # the same machinery: a stale base conflicts
-        drafting.save_section(
-            section, text="Other words.", base_version=0, by=personas.reviewer
-        )
+        drafting.save_section(section, text="Other words.", base_version=0, by=personas.reviewer)
     publishing.set_pseudonym(
         review, original="Oisín", replacement="Child A", by=personas.sbni_officer
     )
