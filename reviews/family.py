@@ -9,9 +9,10 @@ names family members by role only, never by their qualifier, and never records h
 contacted.
 
 SBNI staff and the review team see the family's records (``services.can_see``, as for every
-page of the review's records); the lead reviewer and SBNI officers
-change the plan; the team and SBNI officers record contacts. The referring panel sees the name of
-the family's contact in the review team, and only when an SBNI officer chooses to share it."""
+page of the review's records); the lead reviewer and SBNI officers change the plan; the team and
+SBNI officers record contacts, at any stage (the date of publication is told after approval).
+The referring panel sees the name of the family's contact in the review team, and only when an
+SBNI officer chooses to share it; agencies see nothing of the family."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
