@@ -5,12 +5,13 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import Field, Fluid, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cmr_portal.kernel.documents.services import DocumentRefused, check_upload, megabytes
 from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
@@ -20,6 +21,8 @@ from reviews.models import (
     PURPOSES,
     Action,
     ChronologyEntry,
+    FamilyContact,
+    FamilyMember,
     FindingSection,
     LearningTheme,
     Review,
@@ -520,4 +523,137 @@ class ExtensionDecisionForm(GovukFormMixin, forms.Form):
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field.textarea("reason", max_characters=2000),
             button="Record the decision",
+        )
+
+
+class FamilyMemberForm(GovukFormMixin, forms.Form):
+    """A family member's entry of the family liaison plan: by role, never by name."""
+
+    role = forms.ChoiceField(
+        label="Role in the family",
+        choices=[("", "Select a role"), *FamilyMember.Role.choices],
+        error_messages={"required": "Select the family member's role"},
+    )
+    qualifier = forms.CharField(
+        label="Qualifier (optional)",
+        max_length=40,
+        required=False,
+        help_text="A role, never a name: such as “maternal” or “older”.",
+        error_messages={"max_length": "The qualifier must be 40 characters or fewer"},
+    )
+    participation = forms.ChoiceField(
+        label="Participation",
+        choices=FamilyMember.Participation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they take part"},
+    )
+    not_contacted_reason = long_text(
+        "Why they are not to be contacted (only if they are not)",
+        1000,
+        name="The reason",
+    )
+    contact = forms.ModelChoiceField(
+        label="Their contact in the review team (optional)",
+        queryset=ReviewMember.objects.none(),
+        required=False,
+        empty_label="No one yet",
+    )
+    arrangements = long_text(
+        "How and when they are to be contacted (optional)", 1000, name="How and when"
+    )
+
+    def __init__(
+        self, *args: Any, team: QuerySet[ReviewMember], button: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = team  # type: ignore[attr-defined]
+        self.fields["contact"].label_from_instance = lambda member: member.user.full_name  # type: ignore[attr-defined]
+        self.helper = govuk_helper(
+            Field.select("role"),
+            Field.text("qualifier", field_width=Fluid.ONE_HALF),
+            Field.radios("participation", legend_size=Size.SMALL, small=True),
+            Field.textarea("not_contacted_reason", max_characters=1000),
+            Field.select("contact"),
+            Field.textarea("arrangements", max_characters=1000),
+            button=button,
+        )
+
+
+class FamilyContactForm(GovukFormMixin, forms.Form):
+    """A contact with the family, for the review's log."""
+
+    date = GovukDateField("date of the contact", required=True)
+    by = forms.ModelChoiceField(
+        label="Who made the contact",
+        queryset=User.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select who made the contact"},
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="Who in the family",
+        queryset=FamilyMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select who in the family the contact was with"},
+    )
+    method = forms.ChoiceField(
+        label="How",
+        choices=FamilyContact.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the contact was made"},
+    )
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        choices=FamilyContact.Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the purpose of the contact"},
+    )
+    shared = long_text("What was shared (optional)", 2000, name="What was shared")
+    wishes = long_text(
+        "The family's wishes or response (optional)", 2000, name="The family's wishes"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[User],
+        family: QuerySet[FamilyMember],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["by"].queryset = people  # type: ignore[attr-defined]
+        self.fields["by"].label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+        self.fields["members"].queryset = family  # type: ignore[attr-defined]
+        self.helper = govuk_helper(
+            Field("date"),
+            Field.select("by"),
+            Field.checkboxes("members", legend_size=Size.SMALL, small=True),
+            Field.radios("method", legend_size=Size.SMALL, small=True),
+            Field.radios("purpose", legend_size=Size.SMALL, small=True),
+            Field.textarea("shared", max_characters=2000),
+            Field.textarea("wishes", max_characters=2000),
+            button="Record the contact",
+        )
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError("The date of the contact must be today or in the past")
+        return date
+
+
+class ShareContactForm(GovukFormMixin, forms.Form):
+    """An SBNI officer's choice: whether the referring panel sees the family's contact."""
+
+    shared = forms.TypedChoiceField(
+        label="Tell the referring panel the name of the family's contact in the review team?",
+        choices=[("yes", "Yes, show it on the review's progress page"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes or no"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = govuk_helper(
+            Field.radios("shared", legend_size=Size.SMALL, small=True), button="Save the choice"
         )

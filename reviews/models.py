@@ -54,6 +54,9 @@ class Review(models.Model):
     # Both empty when no step runs; the date empty while the clock is paused.
     due_step = models.CharField(max_length=30, blank=True, editable=False)
     due_on = models.DateField(null=True, blank=True, editable=False)
+    # An SBNI officer's choice: the referring panel sees the name of the family's contact in
+    # the review team on the review's progress page (reviews.family.set_contact_shared).
+    family_contact_shared = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -240,6 +243,8 @@ class FindingSection(models.Model):
             ("Have agencies changed their practice as a result of the learning?"),
         )
         WORKED_WELL = "worked_well", "What worked well?"
+        # Last, so that a review opened before it (given it by migration) reads in the same order.
+        FAMILY_VIEWS = "family_views", "The family's views"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(max_length=20, choices=Key.choices)
@@ -518,6 +523,7 @@ PUBLICATION_CHECKS = [
     ("professionals", "Professionals are described by their role, not their name"),
     ("read", "The publication version has been read through from start to finish"),
     ("approved", "The SBNI has approved publication"),
+    ("family_views", "The family's views are reflected in the report"),
 ]
 
 
@@ -656,3 +662,100 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"Extension of {self.review} to {self.new_due}"
+
+
+class FamilyMember(models.Model):
+    """Someone of the child's family on the review's family liaison plan: by role only, never by
+    name (``reviews.family``)."""
+
+    class Role(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        STEPMOTHER = "stepmother", "Stepmother"
+        STEPFATHER = "stepfather", "Stepfather"
+        GRANDMOTHER = "grandmother", "Grandmother"
+        GRANDFATHER = "grandfather", "Grandfather"
+        AUNT = "aunt", "Aunt"
+        UNCLE = "uncle", "Uncle"
+        SIBLING = "sibling", "Sibling"
+        CARER = "carer", "Carer"
+        OTHER = "other", "Other relative"
+
+    class Participation(models.TextChoices):
+        TO_BE_INVITED = "to_be_invited", "To be invited"
+        INVITED = "invited", "Invited"
+        TAKING_PART = "taking_part", "Taking part"
+        DECLINED = "declined", "Declined"
+        NOT_TO_BE_CONTACTED = "not_to_be_contacted", "Not to be contacted"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="family")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    qualifier = models.CharField(max_length=40, blank=True)
+    participation = models.CharField(
+        max_length=20, choices=Participation.choices, default=Participation.TO_BE_INVITED
+    )
+    not_contacted_reason = models.TextField(max_length=1000, blank=True)
+    contact = models.ForeignKey(
+        ReviewMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="family"
+    )
+    arrangements = models.TextField(max_length=1000, blank=True)
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(participation="not_to_be_contacted") | ~Q(not_contacted_reason=""),
+                name="family_not_contacted_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.described
+
+    @property
+    def described(self) -> str:
+        """The role, with its qualifier: "Grandmother (maternal)"."""
+        role = str(self.get_role_display())
+        return f"{role} ({self.qualifier})" if self.qualifier else role
+
+
+class FamilyContact(models.Model):
+    """A contact with the family, in the review's log: when, by whom, with whom, how and why,
+    what was shared and what the family wished."""
+
+    class Method(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+        PHONE = "phone", "Phone"
+        LETTER = "letter", "Letter"
+        EMAIL = "email", "Email"
+        VIDEO = "video", "Video call"
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        CONTRIBUTION = "contribution", "Their contribution"
+        DRAFT_SHARED = "draft_shared", "The draft report shared"
+        DRAFT_RESPONSE = "draft_response", "Their response to the draft"
+        PUBLICATION_DATE = "publication_date", "Told the date of publication"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="family_contacts")
+    date = models.DateField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(FamilyMember, related_name="contacts")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    shared = models.TextField("what was shared", max_length=2000, blank=True)
+    wishes = models.TextField("the family's wishes", max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["review", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}, {self.date}"

@@ -10,7 +10,7 @@ from cmr_portal.kernel.words import counted
 from panels.models import SbniRole, User
 from referrals.models import OutsideNotification
 from referrals.notices import Letter
-from reviews import clock
+from reviews import clock, family
 from reviews.documents import publication_places
 from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
 from reviews.services import ReviewError, audit_review, leads, locked_review
@@ -65,8 +65,10 @@ def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | N
 def sign_off_publication(
     review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
 ) -> PublicationSignOff:
-    """An SBNI officer confirms every check, once the report is approved, and while the check
-    of the printed text (``documents.publication_places``) finds no original name left."""
+    """An SBNI officer confirms every check, once the report is approved, while the family's
+    records show they were told the date of publication or take no part
+    (``family.publication_check``), and while the check of the printed text
+    (``documents.publication_places``) finds no original name left."""
     if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise ReviewError("Only an SBNI officer signs off the publication version.")
     review = locked_review(review)
@@ -75,6 +77,8 @@ def sign_off_publication(
     missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
     if missing:
         raise ReviewError(f"Confirm every check: {missing[0]}")
+    if not (told := family.publication_check(review)).met:
+        raise ReviewError(told.message)
     if places := publication_places(review):
         raise ReviewError(
             f"The publication version still shows an original name, or something close to one, "

@@ -89,6 +89,16 @@ urlpatterns = [
         views.timescale.extension,
         name="extension",
     ),
+    path(f"{REVIEW}family/", views.family.family_page, name="family"),
+    path(f"{REVIEW}family/members/add/", views.family.add_family_member, name="add_family_member"),
+    path(
+        f"{REVIEW}family/members/<uuid:member_uuid>/",
+        views.family.family_member,
+        name="family_member",
+    ),
+    path(
+        f"{REVIEW}family/contacts/add/", views.family.add_family_contact, name="add_family_contact"
+    ),
     path(f"{REVIEW}export/<slug:slug>.pdf", views.documents.export, name="export"),
     path(f"{REVIEW}publication/", views.documents.publication, name="publication"),
     path(

@@ -225,7 +225,9 @@ def review_url(rest: str, *, approved: bool = False) -> Callable[[Personas, Refe
             rows=301,
             requested_by=people.reviewer,
         )
+        mother = review_flow.family_member(review, people, qualifier="maternal")
         values = {
+            "family_member": mother.uuid,
             "import": long_import.uuid,
             "export": made.uuid,
             "report": report.uuid,
@@ -661,6 +663,22 @@ EXPECTATIONS: dict[str, Expect] = {
         split(REVIEW_PEOPLE, ["cmr_panel_chair"]),
         url=extension_url,
         note="everyone who may see the review reads it; the CMR Panel chair decides",
+    ),
+    "reviews:family": Expect(
+        split(REVIEW_PEOPLE, ["sbni_officer"]),
+        url=review_url("family/"),
+        note="SBNI staff and the team; an officer chooses what the referring panel is told; "
+        "the referring panel and agencies find nothing",
+    ),
+    "reviews:add_family_member": Expect(
+        only(["lead_reviewer", "sbni_officer"], OK, OK), url=review_url("family/members/add/")
+    ),
+    "reviews:family_member": Expect(
+        only(["lead_reviewer", "sbni_officer"], OK, OK),
+        url=review_url("family/members/{family_member}/"),
+    ),
+    "reviews:add_family_contact": Expect(
+        only([*REVIEWERS, "sbni_officer"], OK, OK), url=review_url("family/contacts/add/")
     ),
 }
 

@@ -56,6 +56,8 @@ PHRASES: dict[str, tuple[str, str, str]] = {
     "notification": ("0 notifications", "1 notification", "2 notifications"),
     "recommendation": ("0 recommendations", "1 recommendation", "2 recommendations"),
     "action": ("0 actions", "1 action", "2 actions"),
+    "contact": ("0 contacts", "1 contact", "2 contacts"),
+    "family member": ("0 family members", "1 family member", "2 family members"),
 }
 
 TEMPLATE_USE = re.compile(r"""\|counted:(["'])(?P<words>.+?)\1""")

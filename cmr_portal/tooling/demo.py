@@ -16,8 +16,9 @@ from referrals import consideration
 from referrals import services as referral_services
 from referrals.consideration import DecisionValues
 from referrals.models import AgencyInvolvement, Answer, Outcome, Referral, Sibling
+from reviews import family
 from reviews import services as review_services
-from reviews.models import ReviewMember
+from reviews.models import FamilyMember, ReviewMember
 
 
 @dataclass(frozen=True)
@@ -298,5 +299,16 @@ def load_demo_referrals() -> None:
         contact=demo_user("agency.contact"),
         asked="Fictional: the school's contact with the child and family in the last year.",
         due_date=add_working_days(today, 20),
+        by=demo_user("lead.reviewer"),
+    )
+    # The family's part begins: the mother, by role only, is to be invited by the lead reviewer.
+    family.add_family_member(
+        review,
+        {
+            "role": FamilyMember.Role.MOTHER,
+            "participation": FamilyMember.Participation.TO_BE_INVITED,
+            "contact": review.team.get(role=ReviewMember.Role.LEAD),
+            "arrangements": "Fictional: a letter first, then a meeting at a place she chooses.",
+        },
         by=demo_user("lead.reviewer"),
     )

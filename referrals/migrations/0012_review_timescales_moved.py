@@ -1,5 +1,5 @@
 """The targets of a review's own steps now live in the reviews app (``reviews.ReviewTimescale``,
-migration reviews 0014, which copied their values first): their rows leave the referrals'
+migration reviews 0016, which copied their values first): their rows leave the referrals'
 timescales."""
 
 from django.db import migrations, models
@@ -16,7 +16,7 @@ def remove_moved_steps(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor)
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0011_outsidenotification"),
-        ("reviews", "0014_review_timescale"),
+        ("reviews", "0016_review_timescale"),
     ]
 
     operations = [

@@ -13,6 +13,7 @@ gets 404, as for a review that does not exist.
 - `chronology`: the chronology, its import and export
 - `findings`: the findings sections, autosave, preview, history, comments
 - `actions`: recommendations, actions and their follow-up, learning themes
+- `family`: the family's part: the liaison plan, the contacts with the family
 - `approval`: approval and closure
 - `timescale`: the review's own timescale, its pauses and extensions
 - `documents`: the draft report, PDF exports, the publication version
@@ -28,6 +29,7 @@ from reviews.views import (
     common,
     decision,
     documents,
+    family,
     findings,
     history,
     lists,
@@ -45,6 +47,7 @@ __all__ = [
     "common",
     "decision",
     "documents",
+    "family",
     "findings",
     "history",
     "lists",

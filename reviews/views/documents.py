@@ -17,7 +17,7 @@ from panels.access import signed_in_user
 from panels.models import SbniRole
 from referrals.notices import reads_notices
 from referrals.workflow import ReferralError
-from reviews import documents, publishing
+from reviews import documents, family, publishing
 from reviews.forms import PseudonymForm, SignOffForm
 from reviews.models import PublicationSignOff, ReportExport, Review
 from reviews.tasks import request_export
@@ -158,5 +158,6 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             else [],
             "failed": adding if adding.errors else signing if signing.errors else None,
             "reads_notices": reads_notices(user),
+            "family_check": family.publication_check(review),
         },
     )

@@ -20,7 +20,7 @@ from panels.models import SBNI_STAFF
 from referrals.forms import answers
 from referrals.models import Referral
 from referrals.notices import reads_notices
-from reviews import services
+from reviews import family, services
 from reviews.models import Action, AgencyReport, FindingSection, Review, ReviewMember
 from reviews.views.common import get_review_for, sees_progress, viewed
 
@@ -65,6 +65,7 @@ def tasks(review: Review, full: bool) -> list[Task]:
             recommended=counted(review.recommendations.all()),
             actions=counted(actions, of_review),
             verified=counted(actions.filter(status=Action.Status.VERIFIED), of_review),
+            family_members=counted(review.family.all()),
         )
         .get()
     )
@@ -101,6 +102,22 @@ def tasks(review: Review, full: bool) -> list[Task]:
                 counts["requests"] > 0,
                 f"{counts['accepted']} of {counts['requests']} accepted",
             ),
+        ),
+        *(
+            [
+                (
+                    "Family liaison",
+                    "family",
+                    progress(
+                        family.publication_check(review).met,
+                        counts["family_members"] > 0,
+                        f"{words.counted(counts['family_members'], 'family member')} on the plan",
+                    ),
+                )
+            ]
+            # The referring panel sees nothing of the family.
+            if full
+            else []
         ),
         (
             "Chronology",
@@ -192,6 +209,7 @@ def review(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "themes": review.themes.all(),
             "sees_viewers": user.has_sbni_role(*SBNI_STAFF),
             "reads_notices": reads_notices(user),
+            "family_contacts": [] if full else family.liaison_contacts(review),
         },
     )
 

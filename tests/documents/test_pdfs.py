@@ -259,7 +259,7 @@ def test_the_publication_version_leaves_no_original_name(personas: Personas) -> 
     assert officer.get(export)["Location"] == url  # not before the sign-off
     refused = officer.post(url, {"form": "signing", "checks": ["names", "places"]}).content.decode()
     assert "Confirm every check" in refused
-    everything = ["names", "places", "professionals", "read", "approved"]
+    everything = flow.EVERY_CHECK
     assert officer.post(url, {"form": "signing"}).status_code == 200  # nothing ticked: an error
     assert officer.post(url, {"form": "signing", "checks": everything}).status_code == 302
     made = overview_report_of(officer, review, "publication")
@@ -336,7 +336,7 @@ def test_a_publication_rendered_from_an_earlier_map_never_goes_out(personas: Per
     flow.approve(review, personas)
     officer = sign_in(Client(), personas.sbni_officer)
     url = f"/reviews/{review.uuid}/publication/"
-    everything = ["names", "places", "professionals", "read", "approved"]
+    everything = flow.EVERY_CHECK
     officer.post(url, {"form": "adding", "original": "Jane", "replacement": "Mother"})
     assert officer.post(url, {"form": "signing", "checks": everything}).status_code == 302
     overview_report_of(officer, review, "publication")

@@ -18,7 +18,7 @@ from tests.conftest import Personas, sign_in
 from tests.documents.test_pdfs import one_entry, overview_report_of, pages
 from tests.reviews import flow
 
-EVERY_CHECK = ["names", "places", "professionals", "read", "approved"]
+EVERY_CHECK = flow.EVERY_CHECK
 # The map, and two more names for the rest of the kind.
 MAP = [
     ("Seán", "Sibling 1"),

@@ -241,7 +241,7 @@ def everything(personas: Personas) -> tuple[Review, Decision]:
     officer = sign_in(Client(), personas.sbni_officer)
     url = f"/reviews/{review.uuid}/publication/"
     officer.post(url, {"form": "adding", "original": "Fictional", "replacement": "Someone"})
-    everything = ["names", "places", "professionals", "read", "approved"]
+    everything = flow.EVERY_CHECK
     assert officer.post(url, {"form": "signing", "checks": everything}).status_code == 302
     return review, review.decision
 

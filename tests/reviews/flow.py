@@ -5,12 +5,21 @@ import datetime
 from django.utils import timezone
 
 from panels.models import Agency
-from reviews import drafting, services
-from reviews.models import FindingSection, Review, ReviewMember
+from reviews import drafting, family, services
+from reviews.models import (
+    PUBLICATION_CHECKS,
+    FamilyContact,
+    FamilyMember,
+    FindingSection,
+    Review,
+    ReviewMember,
+)
 from tests.conftest import Personas
 from tests.referrals import flow as referral_flow
 
 TODAY = timezone.localdate()
+# Every check of the pre-publication checklist, confirmed.
+EVERY_CHECK = [key for key, _ in PUBLICATION_CHECKS]
 
 
 def opened(people: Personas) -> Review:
@@ -70,10 +79,44 @@ def approved(people: Personas) -> Review:
     return approve(drafted(people), people)
 
 
-def approve(review: Review, people: Personas) -> Review:
-    """A drafted review submitted and approved by both chairs: in follow-up."""
+def approve(review: Review, people: Personas, *, family_told: bool = True) -> Review:
+    """A drafted review submitted and approved by both chairs: in follow-up. Unless
+    ``family_told`` is false, the mother, taking part, has been told the date of publication,
+    so that the publication version may be signed off."""
     services.take_step(review, "submit", by=people.lead_reviewer)
     services.take_step(review, "panel_approve", by=people.cmr_panel_chair)
     services.take_step(review, "chair_approve", by=people.sbni_chair)
+    if family_told:
+        tell_the_date_of_publication(review, people)
     review.refresh_from_db()
     return review
+
+
+def family_member(
+    review: Review,
+    people: Personas,
+    role: str = FamilyMember.Role.MOTHER,
+    participation: str = FamilyMember.Participation.TAKING_PART,
+    **values: object,
+) -> FamilyMember:
+    """A family member on the review's plan, added by the lead reviewer."""
+    return family.add_family_member(
+        review,
+        {"role": role, "participation": participation, **values},
+        by=people.lead_reviewer,
+    )
+
+
+def tell_the_date_of_publication(review: Review, people: Personas) -> FamilyContact:
+    """The lead reviewer tells the mother, taking part, the date of publication."""
+    return family.record_contact(
+        review,
+        {
+            "date": TODAY,
+            "by": people.lead_reviewer,
+            "members": [family_member(review, people)],
+            "method": FamilyContact.Method.PHONE,
+            "purpose": FamilyContact.Purpose.PUBLICATION_DATE,
+        },
+        by=people.lead_reviewer,
+    )

@@ -152,7 +152,14 @@ def test_a_review_runs_from_its_team_to_its_closure_page_by_page(personas: Perso
     }
     assert reviewer.post(f"{base}chronology/", entry).status_code == 302
     assert ChronologyEntry.objects.count() == 1
-    for key in ("what_happened", "prevention", "typicality", "changes", "practice_changed"):
+    for key in (
+        "what_happened",
+        "prevention",
+        "typicality",
+        "changes",
+        "practice_changed",
+        "family_views",
+    ):
         reviewer.post(
             f"{base}findings/{key}/autosave/", {"text": f"Fictional {key}.", "base_version": 0}
         )

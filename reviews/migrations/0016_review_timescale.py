@@ -91,7 +91,7 @@ def fill_due_dates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> 
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0010_current_decisions_newest"),
-        ("reviews", "0013_action_open_due"),
+        ("reviews", "0015_family_views_sections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
