@@ -22,15 +22,17 @@ from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, User
-from referrals import consideration
+from referrals import consideration, proceedings
 from referrals.access import get_referral_for, sees_who_viewed
 from referrals.forms import SECTIONS, AgencyInvolvementForm, SiblingForm
+from referrals.proceeding_forms import ProceedingForm
 from referrals.models import (
     AgencyInvolvement,
     Decision,
     Declaration,
     InformationRequest,
     Meeting,
+    Proceeding,
     Recommendation,
     Referral,
     Sibling,
@@ -57,7 +59,12 @@ DECISION = described(
         "recommended": Decision._meta.get_field("outcome"),
     },
 )
+PROCEEDING = described(
+    Proceeding,
+    form_labels(ProceedingForm) | {"embargo_lift_reason": "Reason for lifting the embargo"},
+)
 FIELDS: dict[str, dict[str, Described]] = {
+    **dict.fromkeys(proceedings.EVENTS, PROCEEDING),
     "referral.sibling_added": described(Sibling, form_labels(SiblingForm)),
     "referral.agencyinvolvement_added": described(
         AgencyInvolvement, form_labels(AgencyInvolvementForm)
@@ -93,11 +100,11 @@ def fields_seen_by(user: User) -> Callable[[str], Mapping[str, Described]]:
 
 
 def events_for(user: User, referral: Referral) -> QuerySet[AuditEvent]:
-    """The referral's audit events that ``user`` may read: the CMR Panel's deliberations are
-    the SBNI's own."""
+    """The referral's audit events that ``user`` may read: the CMR Panel's deliberations and
+    the parallel proceedings are the SBNI's own."""
     events = of(referral)
     if not user.has_sbni_role(*SBNI_STAFF):
-        events = events.exclude(action__in=consideration.DELIBERATIONS)
+        events = events.exclude(action__in=(*consideration.DELIBERATIONS, *proceedings.EVENTS))
     return events
 
 

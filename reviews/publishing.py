@@ -1,5 +1,6 @@
 """The publication version's own steps: the pseudonym map and the pre-publication sign-off, refused
-while the printed text still shows an original name (``documents.publication_places``)."""
+while the printed text still shows an original name (``documents.publication_places``) or a
+parallel proceeding holds publication back (``referrals.proceedings.embargoes``)."""
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from cmr_portal.kernel.words import counted
 from panels.models import SbniRole, User
+from referrals.proceedings import embargoes, held_because
 from reviews.documents import publication_places
 from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
 from reviews.services import ReviewError, audit_review, leads, locked_review
@@ -59,8 +61,9 @@ def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | N
 def sign_off_publication(
     review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
 ) -> PublicationSignOff:
-    """An SBNI officer confirms every check, once the report is approved, and while the check
-    of the printed text (``documents.publication_places``) finds no original name left."""
+    """An SBNI officer confirms every check, once the report is approved, while no parallel
+    proceeding holds publication back (``proceedings.embargoes``) and the check of the printed
+    text (``documents.publication_places``) finds no original name left."""
     if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise ReviewError("Only an SBNI officer signs off the publication version.")
     review = locked_review(review)
@@ -69,6 +72,8 @@ def sign_off_publication(
     missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
     if missing:
         raise ReviewError(f"Confirm every check: {missing[0]}")
+    if held := embargoes(review.referral):
+        raise ReviewError(held_because(held))
     if places := publication_places(review):
         raise ReviewError(
             f"The publication version still shows an original name, or something close to one, "

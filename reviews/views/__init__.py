@@ -16,6 +16,7 @@ gets 404, as for a review that does not exist.
 - `approval`: approval and closure
 - `documents`: the draft report, PDF exports, the publication version
 - `history`: the review's history, a long text's changes line by line, who has viewed it
+- `proceedings`: the parallel proceedings of the review's case (the referral's own pages)
 """
 
 from reviews.views import (
@@ -30,6 +31,7 @@ from reviews.views import (
     history,
     lists,
     overview,
+    proceedings,
     team,
 )
 
@@ -45,5 +47,6 @@ __all__ = [
     "history",
     "lists",
     "overview",
+    "proceedings",
     "team",
 ]

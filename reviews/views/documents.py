@@ -15,6 +15,7 @@ from cmr_portal.kernel.documents.services import attachment
 from cmr_portal.kernel.pdf import pdf_response
 from panels.access import signed_in_user
 from panels.models import SbniRole
+from referrals.proceedings import embargoes, held_because
 from referrals.workflow import ReferralError
 from reviews import documents, publishing
 from reviews.forms import PseudonymForm, SignOffForm
@@ -63,6 +64,9 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
     kind = documents.KINDS.get(slug)
     if kind is None:
         raise Http404
+    if kind.anonymised and (held := embargoes(review.referral)):
+        messages.info(request, f"{held_because(held)}.")
+        return redirect("reviews:publication", review.uuid)
     if not documents.may_go_out(review, kind):
         messages.info(request, "Sign off the checklist before the publication version is made.")
         return redirect("reviews:publication", review.uuid)
@@ -140,6 +144,7 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             (adding if adding.is_bound else signing).add_error(None, str(error))
     else:
         viewed(request, review, "the publication version")
+    held = embargoes(review.referral)
     return render(
         request,
         "reviews/publication.html",
@@ -156,5 +161,6 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             if keeps or user.has_sbni_role(SbniRole.SBNI_OFFICER)
             else [],
             "failed": adding if adding.errors else signing if signing.errors else None,
+            "held": held_because(held) if held else "",
         },
     )
