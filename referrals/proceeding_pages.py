@@ -138,7 +138,8 @@ def proceeding_page(request: HttpRequest, case: Case, proceeding_uuid: str) -> H
         "referrals/proceeding.html",
         case,
         proceeding=proceeding,
-        form=form if case.may_keep and proceeding.is_open else None,
+        # A concluded one is kept as it was: the form only to say why a change was refused.
+        form=form if case.may_keep and (proceeding.is_open or form.errors) else None,
         may_lift=proceedings.may_share(user) and proceeding.holds_publication,
     )
 
