@@ -25,7 +25,6 @@ from panels.models import SBNI_STAFF, User
 from referrals import consideration, proceedings
 from referrals.access import get_referral_for, sees_who_viewed
 from referrals.forms import SECTIONS, AgencyInvolvementForm, SiblingForm
-from referrals.proceeding_forms import ProceedingForm
 from referrals.models import (
     AgencyInvolvement,
     Decision,
@@ -37,6 +36,7 @@ from referrals.models import (
     Referral,
     Sibling,
 )
+from referrals.proceeding_forms import ProceedingForm
 
 STATUS = {"status": Referral._meta.get_field("status")}
 # The fields each kind of event may name, labelled as the forms label them; anything else is

@@ -8,7 +8,7 @@ from django import forms
 
 from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
 from referrals.models import Proceeding
-from referrals.proceedings import problems
+from referrals.proceedings import FIELDS, problems
 
 ONLY_WHEN_CONCLUDED = "Only when it has concluded."
 
@@ -33,21 +33,7 @@ class ProceedingForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Proceeding
-        fields = [
-            "kind",
-            "other_kind",
-            "status",
-            "started_on",
-            "next_date",
-            "next_date_what",
-            "concluded_on",
-            "outcome",
-            "contact_role",
-            "contact_organisation",
-            "constraints",
-            "blocks_publication",
-            "shared_with_panel",
-        ]
+        fields = list(FIELDS)
         widgets = {"kind": forms.RadioSelect, "status": forms.RadioSelect}
         labels = {
             "kind": "What kind of proceeding is it?",

@@ -4,6 +4,7 @@ change. The views of each app find the case and say who may do what (``Case``); 
 functions do the rest. The reviews app imports this module, never the referrals' views."""
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,30 @@ def _render(request: HttpRequest, template: str, case: Case, **context: Any) -> 
     return render(request, template, {**case.context, "case": case, **context})
 
 
+def _kept(
+    request: HttpRequest,
+    case: Case,
+    form: ProceedingForm,
+    save: Callable[[dict[str, Any]], Proceeding],
+) -> HttpResponse | None:
+    """The proceeding form sent by someone who keeps them: saved by ``save`` (one service),
+    then back to the list saying so; None where the form or the service refused it."""
+    if not case.may_keep:
+        raise Http404
+    if form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except proceedings.ProceedingError as error:
+            _refused(form, error)
+        else:
+            done = "recorded" if form.instance.pk is None else "saved"
+            messages.success(
+                request, f"{saved.name}: {'concluded' if not saved.is_open else done}."
+            )
+            return redirect(case.base)
+    return None
+
+
 def proceedings_page(request: HttpRequest, case: Case) -> HttpResponse:
     """Every proceeding of the case, and the form to add one for those who keep them."""
     user = signed_in_user(request)
@@ -63,22 +88,20 @@ def proceedings_page(request: HttpRequest, case: Case) -> HttpResponse:
         posted(request), shares=proceedings.may_share(user), button="Add the proceeding"
     )
     if request.method == "POST":
-        if not case.may_keep:
-            raise Http404
-        if form.is_valid():
-            try:
-                added = proceedings.add_proceeding(
-                    case.referral,
-                    form.cleaned_data,
-                    by=user,
-                    leads_review=case.leads_review,
-                    request=request,
-                )
-            except proceedings.ProceedingError as error:
-                _refused(form, error)
-            else:
-                messages.success(request, f"{added.name}: recorded.")
-                return redirect(case.base)
+        kept = _kept(
+            request,
+            case,
+            form,
+            lambda values: proceedings.add_proceeding(
+                case.referral,
+                values,
+                by=user,
+                leads_review=case.leads_review,
+                request=request,
+            ),
+        )
+        if kept is not None:
+            return kept
     else:
         _viewed(request, case, "the proceedings")
     return _render(
@@ -114,23 +137,20 @@ def proceeding_page(request: HttpRequest, case: Case, proceeding_uuid: str) -> H
         button="Save the changes",
     )
     if request.method == "POST":
-        if not case.may_keep:
-            raise Http404
-        if form.is_valid():
-            try:
-                changed = proceedings.change_proceeding(
-                    proceeding,
-                    form.cleaned_data,
-                    by=user,
-                    leads_review=case.leads_review,
-                    request=request,
-                )
-            except proceedings.ProceedingError as error:
-                _refused(form, error)
-            else:
-                done = "concluded" if not changed.is_open else "saved"
-                messages.success(request, f"{changed.name}: {done}.")
-                return redirect(case.base)
+        kept = _kept(
+            request,
+            case,
+            form,
+            lambda values: proceedings.change_proceeding(
+                proceeding,
+                values,
+                by=user,
+                leads_review=case.leads_review,
+                request=request,
+            ),
+        )
+        if kept is not None:
+            return kept
     else:
         _viewed(request, case, f"the {proceeding.phrase}")
     return _render(
