@@ -22,7 +22,7 @@ from cmr_portal.kernel.audit.models import AuditEvent
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, User
-from referrals import consideration, notices
+from referrals import consideration, notices, proceedings
 from referrals.access import get_referral_for, sees_who_viewed
 from referrals.forms import SECTIONS, AgencyInvolvementForm, SiblingForm
 from referrals.models import (
@@ -31,10 +31,12 @@ from referrals.models import (
     Declaration,
     InformationRequest,
     Meeting,
+    Proceeding,
     Recommendation,
     Referral,
     Sibling,
 )
+from referrals.proceeding_forms import ProceedingForm
 
 STATUS = {"status": Referral._meta.get_field("status")}
 # The fields each kind of event may name, labelled as the forms label them; anything else is
@@ -57,7 +59,12 @@ DECISION = described(
         "recommended": Decision._meta.get_field("outcome"),
     },
 )
+PROCEEDING = described(
+    Proceeding,
+    form_labels(ProceedingForm) | {"embargo_lift_reason": "Reason for lifting the embargo"},
+)
 FIELDS: dict[str, dict[str, Described]] = {
+    **dict.fromkeys(proceedings.EVENTS, PROCEEDING),
     "referral.sibling_added": described(Sibling, form_labels(SiblingForm)),
     "referral.agencyinvolvement_added": described(
         AgencyInvolvement, form_labels(AgencyInvolvementForm)
@@ -94,10 +101,12 @@ def fields_seen_by(user: User) -> Callable[[str], Mapping[str, Described]]:
 
 def events_for(user: User, referral: Referral) -> QuerySet[AuditEvent]:
     """The referral's audit events that ``user`` may read: the CMR Panel's deliberations and
-    the notifications to outside bodies are the SBNI's own."""
+    the notifications to outside bodies and the parallel proceedings are the SBNI's own."""
     events = of(referral)
     if not user.has_sbni_role(*SBNI_STAFF):
-        events = events.exclude(action__in=(*consideration.DELIBERATIONS, *notices.AUDITED))
+        events = events.exclude(
+            action__in=(*consideration.DELIBERATIONS, *notices.AUDITED, *proceedings.EVENTS)
+        )
     return events
 
 

@@ -139,7 +139,7 @@ def create_referral(panel: Panel, *, by: User, request: HttpRequest | None = Non
     return referral
 
 
-def _display(value: Any) -> Any:
+def audit_value(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -147,10 +147,10 @@ def _display(value: Any) -> Any:
     return value
 
 
-def _changes(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+def field_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
     """Each of ``values`` that differs from the instance's: [before, after], for the audit."""
     return {
-        name: [_display(getattr(instance, name)), _display(value)]
+        name: [audit_value(getattr(instance, name)), audit_value(value)]
         for name, value in values.items()
         if getattr(instance, name) != value
     }
@@ -166,7 +166,7 @@ def update_referral(
 ) -> Referral:
     """Save some of a draft's answers, incomplete or not; record each field that changed."""
     referral = _editable_draft(referral)
-    changes = _changes(referral, values)
+    changes = field_changes(referral, values)
     if not changes:
         return referral
     for field, value in values.items():
@@ -266,7 +266,7 @@ def add_part(
         actor=by,
         target=referral,
         summary=f"Added {model._meta.verbose_name} {part} to {referral.reference}",
-        changes={name: [None, _display(value)] for name, value in values.items()},
+        changes={name: [None, audit_value(value)] for name, value in values.items()},
         request=request,
     )
     return part
@@ -472,7 +472,7 @@ def change_timescale(
     due date that follows (``refresh_due_dates``)."""
     in_hand = lock_referrals_in_hand()
     timescale = Timescale.objects.select_for_update().get(step=step)
-    changes = _changes(timescale, values)
+    changes = field_changes(timescale, values)
     if not changes:
         return timescale
     for name, value in values.items():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import history_views, meeting_views, notice_views, views
+from referrals import history_views, meeting_views, notice_views, proceeding_views, views
 
 app_name = "referrals"
 
@@ -51,6 +51,21 @@ urlpatterns = [
         "<uuid:referral_uuid>/history/<slug:key>/<int:number>/",
         history_views.history_change,
         name="history_change",
+    ),
+    path(
+        "<uuid:referral_uuid>/proceedings/",
+        proceeding_views.proceedings_list,
+        name="proceedings",
+    ),
+    path(
+        "<uuid:referral_uuid>/proceedings/<uuid:proceeding_uuid>/",
+        proceeding_views.proceeding,
+        name="proceeding",
+    ),
+    path(
+        "<uuid:referral_uuid>/proceedings/<uuid:proceeding_uuid>/lift-embargo/",
+        proceeding_views.lift_embargo,
+        name="lift_embargo",
     ),
     path("<uuid:referral_uuid>/decision/", views.decision_letter, name="decision"),
     path(

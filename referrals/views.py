@@ -21,7 +21,7 @@ from cmr_portal.kernel.pdf import html_to_pdf, pdf_response, render_html
 from cmr_portal.kernel.working_days import add_working_days
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, Membership, Panel, SbniRole
-from referrals import deadlines, services
+from referrals import deadlines, proceedings, services
 from referrals.access import get_panel_referral_for, get_referral_for, sees_who_viewed
 from referrals.deadlines import IN_HAND
 from referrals.forms import (
@@ -178,6 +178,7 @@ def overview(request: HttpRequest, referral_uuid: str) -> HttpResponse:
             "is_editable": is_editable,
             "sees_viewers": sees_who_viewed(user, referral.panel),
             "reads_notices": reads_notices(user),
+            "sees_proceedings": proceedings.sees_all(user),
             "ready": all(state == "Completed" for _, state in sections) and bool(agencies),
             "can_withdraw": allowed(referral, "withdraw", user),
             "can_acknowledge": referral.acknowledged_at is None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cmr_portal.kernel.pdf import content_hash, html_to_pdf, render_html
+from referrals.proceedings import embargoes
 from reviews import anonymise, drafting
 from reviews.models import PURPOSES, PublicationSignOff, ReportExport, Review
 
@@ -170,11 +171,14 @@ def pdf(review: Review, slug: str) -> bytes:
 
 
 def may_go_out(review: Review, kind: Kind, made: ReportExport | None = None) -> bool:
-    """Whether the document may be made or given out. The publication version only while it is
-    signed off, and a kept rendering of it only if made since that sign-off: a change to the
-    pseudonym map undoes the sign-off, and what was rendered from the earlier map must not go
-    out once the new one is signed off."""
+    """Whether the document may be made or given out. The publication version only while no
+    parallel proceeding holds it back (``proceedings.embargoes``) and while it is signed off,
+    and a kept rendering of it only if made since that sign-off: a change to the pseudonym map
+    undoes the sign-off, and what was rendered from the earlier map must not go out once the
+    new one is signed off."""
     if not kind.anonymised:
         return True
+    if embargoes(review.referral):
+        return False
     sign_off = PublicationSignOff.objects.filter(review=review).first()
     return sign_off is not None and (made is None or made.requested_at >= sign_off.signed_off_at)

@@ -1,6 +1,7 @@
 """The publication version's own steps: the pseudonym map and the pre-publication sign-off, refused
-while the printed text still shows an original name (``documents.publication_places``), and the
-notice of publication to the Department of Health once it is signed off."""
+while the printed text still shows an original name (``documents.publication_places``) or a
+parallel proceeding holds publication back (``referrals.proceedings.embargoes``), and the notice
+of publication to the Department of Health once it is signed off."""
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -10,6 +11,7 @@ from cmr_portal.kernel.words import counted
 from panels.models import SbniRole, User
 from referrals.models import OutsideNotification
 from referrals.notices import Letter
+from referrals.proceedings import embargoes, held_because
 from reviews import clock, family
 from reviews.documents import publication_places
 from reviews.models import PUBLICATION_CHECKS, Pseudonym, PublicationSignOff, Review
@@ -65,10 +67,11 @@ def remove_pseudonym(pseudonym: Pseudonym, *, by: User, request: HttpRequest | N
 def sign_off_publication(
     review: Review, checks: list[str], *, by: User, request: HttpRequest | None = None
 ) -> PublicationSignOff:
-    """An SBNI officer confirms every check, once the report is approved, while the family's
-    records show they were told the date of publication or take no part
-    (``family.publication_check``), and while the check of the printed text
-    (``documents.publication_places``) finds no original name left."""
+    """An SBNI officer confirms every check, once the report is approved, while no parallel
+    proceeding holds publication back (``proceedings.embargoes``), the family's records show
+    they were told the date of publication or take no part (``family.publication_check``), and
+    the check of the printed text (``documents.publication_places``) finds no original name
+    left."""
     if not by.has_sbni_role(SbniRole.SBNI_OFFICER):
         raise ReviewError("Only an SBNI officer signs off the publication version.")
     review = locked_review(review)
@@ -79,6 +82,8 @@ def sign_off_publication(
         raise ReviewError(f"Confirm every check: {missing[0]}")
     if not (told := family.publication_check(review)).met:
         raise ReviewError(told.message)
+    if held := embargoes(review.referral):
+        raise ReviewError(held_because(held))
     if places := publication_places(review):
         raise ReviewError(
             f"The publication version still shows an original name, or something close to one, "

@@ -8,6 +8,7 @@ REVIEW = "reviews/<uuid:review_uuid>/"
 SECTION = f"{REVIEW}findings/<slug:key>/"
 REPORT = f"{REVIEW}agency-reports/<uuid:report_uuid>/"
 ACTION = f"{REVIEW}actions/<uuid:action_uuid>/"
+PROCEEDING = f"{REVIEW}proceedings/<uuid:proceeding_uuid>/"
 
 urlpatterns = [
     path("referrals/<uuid:referral_uuid>/decide/", views.decision.decide, name="decide"),
@@ -22,6 +23,9 @@ urlpatterns = [
         name="history_change",
     ),
     path(f"{REVIEW}referral/", views.overview.referral, name="referral"),
+    path(f"{REVIEW}proceedings/", views.proceedings.proceedings_list, name="proceedings"),
+    path(PROCEEDING, views.proceedings.proceeding, name="proceeding"),
+    path(f"{PROCEEDING}lift-embargo/", views.proceedings.lift_embargo, name="lift_embargo"),
     path(f"{REVIEW}team/", views.team.team, name="team"),
     path(
         f"{REVIEW}team/<uuid:member_uuid>/remove/", views.team.remove_member, name="remove_member"

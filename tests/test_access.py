@@ -27,8 +27,8 @@ from pytest_django.fixtures import Settings
 
 from cmr_portal.kernel.documents.services import store_generated, store_upload
 from panels.models import Agency, Panel, SbniRole
-from referrals import notices, services
-from referrals.models import AgencyInvolvement, Referral, Sibling
+from referrals import notices, proceedings, services
+from referrals.models import AgencyInvolvement, Proceeding, Referral, Sibling
 from reviews import publishing, timescales
 from reviews import services as review_services
 from reviews.models import (
@@ -316,6 +316,36 @@ def signed_off_url(rest: str) -> Callable[[Personas, Referral], str]:
         return f"/reviews/{review.uuid}/{rest}"
 
     return build
+
+
+def proceeding_url(rest: str, *, on_review: bool) -> Callable[[Personas, Referral], str]:
+    """A URL of the parallel proceedings of the Belfast review's case (on the referral or on the
+    review), with an open inquest that holds publication back, and a trial shared with the
+    referring panel."""
+
+    def build(people: Personas, draft: Referral) -> str:
+        url = review_url("")(people, draft)
+        review = Review.objects.get(uuid=url.split("/")[2])
+        inquest = open_proceedings(review.referral, people)[0]
+        base = url if on_review else f"/referrals/{review.referral.uuid}/"
+        return f"{base}proceedings/{rest.format(proceeding=inquest.uuid)}"
+
+    return build
+
+
+def open_proceedings(referral: Referral, people: Personas) -> list[Proceeding]:
+    """An inquest holding publication back, not shared; a trial shared with the panel."""
+    return [
+        proceedings.add_proceeding(
+            referral,
+            {"kind": kind, "status": "under_way", "constraints": constraints, **more},
+            by=people.sbni_officer,
+        )
+        for kind, constraints, more in (
+            ("inquest", "Fictional: no publication before it", {"blocks_publication": True}),
+            ("criminal_trial", "Fictional: no interviews before it", {"shared_with_panel": True}),
+        )
+    ]
 
 
 def recommended_url(people: Personas, draft: Referral) -> str:
@@ -640,6 +670,31 @@ EXPECTATIONS: dict[str, Expect] = {
         url=review_url("approval/"),
         note="each sees the steps their role may take",
     ),
+    "referrals:proceedings": Expect(
+        split(SBNI_STAFF, ["sbni_officer"]),
+        url=proceeding_url("", on_review=False),
+        note="SBNI staff read them, its officers keep them; the referring panel gets 404",
+    ),
+    "referrals:proceeding": Expect(
+        split(SBNI_STAFF, ["sbni_officer"]), url=proceeding_url("{proceeding}/", on_review=False)
+    ),
+    "referrals:lift_embargo": Expect(
+        split(["sbni_officer"], ["sbni_officer"]),
+        url=proceeding_url("{proceeding}/lift-embargo/", on_review=False),
+    ),
+    "reviews:proceedings": Expect(
+        split(REVIEW_PEOPLE, ["lead_reviewer", "sbni_officer"]),
+        url=proceeding_url("", on_review=True),
+        note="the lead reviewer and SBNI officers keep them; the referring panel gets 404",
+    ),
+    "reviews:proceeding": Expect(
+        split(REVIEW_PEOPLE, ["lead_reviewer", "sbni_officer"]),
+        url=proceeding_url("{proceeding}/", on_review=True),
+    ),
+    "reviews:lift_embargo": Expect(
+        split(["sbni_officer"], ["sbni_officer"]),
+        url=proceeding_url("{proceeding}/lift-embargo/", on_review=True),
+    ),
     "reviews:themes": Expect(
         split(REVIEW_PEOPLE, [*REVIEWERS, "sbni_officer"]), url=review_url("themes/")
     ),
@@ -766,3 +821,33 @@ def test_access(pattern: Pattern, personas: Personas, settings: Settings, tmp_pa
             if got not in acceptable:
                 wrong.append(f"{persona} {method.upper()} {url}: expected {wanted}, got {got}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_the_proceedings_banner_shows_each_persona_what_the_sbni_lets_them_see(
+    personas: Personas,
+) -> None:
+    """The review's people see every open proceeding on the review's pages; the referring panel
+    only the one the SBNI shares with it, on the review's progress and on its referral; anyone
+    else no page of the case at all."""
+    review = review_flow.with_team(personas)
+    open_proceedings(review.referral, personas)
+    pages = {
+        "review": f"/reviews/{review.uuid}/",
+        "referral": f"/referrals/{review.referral.uuid}/",
+    }
+    client = Client()
+    shown = set()
+    for persona in SIGNED_IN:
+        client.logout()
+        sign_in(client, getattr(personas, persona))
+        for where, url in pages.items():
+            response = client.get(url)
+            if response.status_code == 404:
+                continue
+            shown.add(persona)
+            text = response.content.decode()
+            sees_all = persona in REVIEW_PEOPLE
+            assert ("Coroner&#x27;s inquest" in text) is sees_all, (persona, where)
+            assert "Criminal trial" in text, (persona, where)
+    assert {"belfast_member", "belfast_chair", "sbni_officer", "reviewer"} <= shown

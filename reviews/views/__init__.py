@@ -19,6 +19,7 @@ gets 404, as for a review that does not exist.
 - `documents`: the draft report, PDF exports, the publication version
 - `history`: the review's history, a long text's changes line by line, who has viewed it
 - `notices`: the notice of publication to the Department of Health
+- `proceedings`: the parallel proceedings of the review's case (the referral's own pages)
 """
 
 from reviews.views import (
@@ -35,6 +36,7 @@ from reviews.views import (
     lists,
     notices,
     overview,
+    proceedings,
     team,
     timescale,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "lists",
     "notices",
     "overview",
+    "proceedings",
     "team",
     "timescale",
 ]

@@ -16,6 +16,7 @@ from cmr_portal.kernel.pdf import pdf_response
 from panels.access import signed_in_user
 from panels.models import SbniRole
 from referrals.notices import reads_notices
+from referrals.proceedings import embargoes, held_because
 from referrals.workflow import ReferralError
 from reviews import documents, family, publishing
 from reviews.forms import PseudonymForm, SignOffForm
@@ -64,6 +65,9 @@ def export(request: HttpRequest, review_uuid: str, slug: str) -> HttpResponseBas
     kind = documents.KINDS.get(slug)
     if kind is None:
         raise Http404
+    if kind.anonymised and (held := embargoes(review.referral)):
+        messages.info(request, f"{held_because(held)}.")
+        return redirect("reviews:publication", review.uuid)
     if not documents.may_go_out(review, kind):
         messages.info(request, "Sign off the checklist before the publication version is made.")
         return redirect("reviews:publication", review.uuid)
@@ -141,6 +145,7 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             (adding if adding.is_bound else signing).add_error(None, str(error))
     else:
         viewed(request, review, "the publication version")
+    held = embargoes(review.referral)
     return render(
         request,
         "reviews/publication.html",
@@ -159,5 +164,6 @@ def publication(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "failed": adding if adding.errors else signing if signing.errors else None,
             "reads_notices": reads_notices(user),
             "family_check": family.publication_check(review),
+            "held": held_because(held) if held else "",
         },
     )

@@ -15,7 +15,7 @@ def remove_moved_steps(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor)
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0011_outsidenotification"),
+        ("referrals", "0012_proceedings"),
         ("reviews", "0016_review_timescale"),
     ]
 
