@@ -5,13 +5,15 @@ from django.http import Http404, HttpRequest
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, Membership, Panel, User
 from referrals.models import Referral, asked_questions
+from referrals.proceedings import with_banner
 
 
 def get_referral_for(request: HttpRequest, referral_uuid: str) -> Referral:
     """A referral the user may see, with its questions (``questions``); 404 for one that is
-    missing or forbidden alike. Its due date is stored on it: no clock is worked out here."""
+    missing or forbidden alike, with its open proceedings for the banner (``with_banner``). Its
+    due date is stored on it: no clock is worked out here."""
     referral = (
-        Referral.objects.visible_to(signed_in_user(request))
+        with_banner(Referral.objects.visible_to(signed_in_user(request)))
         .prefetch_related(asked_questions())
         .select_related("panel")
         .filter(uuid=referral_uuid)

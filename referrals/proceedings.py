@@ -12,11 +12,15 @@ the referring panel or lift an embargo.
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections, transaction
+from django.db.models import F, Model, OuterRef, QuerySet
+from django.db.models.functions import JSONObject
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.forms import long_date
@@ -141,13 +145,58 @@ def held_because(held: list[Proceeding]) -> str:
     )
 
 
-def open_proceedings(referral_id: int, *, everything: bool) -> list[Proceeding]:
+M = TypeVar("M", bound=Model)
+# What the banner reads of each open proceeding.
+BANNER_FIELDS = (
+    "id",
+    "kind",
+    "other_kind",
+    "status",
+    "constraints",
+    "blocks_publication",
+    "embargo_lifted_at",
+    "shared_with_panel",
+)
+
+
+def with_banner(records: QuerySet[M], referral: str = "pk") -> QuerySet[M]:
+    """On PostgreSQL, ``records`` (referrals, or records naming their referral in the field
+    ``referral``) with the referral's open proceedings read in the same query, as the banner
+    reads them (``banner_proceedings``: a list of their ``BANNER_FIELDS``), so that a case's
+    page spends no query of its own on the banner; elsewhere (the demo's SQLite) as they are, and
+    the banner reads them itself (``open_proceedings``)."""
+    if connections[records.db].vendor != "postgresql":
+        return records
+    fields = {name: F(name) for name in BANNER_FIELDS}
+    banner = ArraySubquery(
+        Proceeding.objects.still_open()
+        .filter(referral=OuterRef(referral))
+        .order_by("id")
+        .values(json=JSONObject(**fields))
+    )
+    annotated: QuerySet[M] = records.annotate(banner_proceedings=banner)
+    return annotated
+
+
+def open_proceedings(case: Model, referral_id: int, *, everything: bool) -> list[Proceeding]:
     """The open proceedings of a referral that the banner shows: every one for SBNI staff and
-    the review team, those shared with the referring panel for its members. One query."""
-    shown = Proceeding.objects.still_open().filter(referral_id=referral_id)
-    if not everything:
-        shown = shown.filter(shared_with_panel=True)
-    return list(shown)
+    the review team, those shared with the referring panel for its members. ``case``: the
+    referral or the review read with ``with_banner``, whose reading is used; otherwise (not
+    PostgreSQL) one query."""
+    read: list[dict[str, Any]] | None = getattr(case, "banner_proceedings", None)
+    if read is None:
+        shown = Proceeding.objects.still_open().filter(referral_id=referral_id)
+        if not everything:
+            shown = shown.filter(shared_with_panel=True)
+        return list(shown)
+    return [
+        Proceeding(
+            referral_id=referral_id,
+            **row | {"embargo_lifted_at": parse_datetime(row["embargo_lifted_at"] or "")},
+        )
+        for row in read
+        if everything or row["shared_with_panel"]
+    ]
 
 
 def _check_sharing(values: Mapping[str, Any], shared_now: bool, by: User) -> None:

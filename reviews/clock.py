@@ -24,6 +24,7 @@ the stored date.
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -136,9 +137,15 @@ class StepClock:
         return working_days_between(self.due, self.done)
 
 
-def with_clock_records(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """``reviews`` with what ``timeline`` reads: five more queries however many reviews."""
-    return reviews.prefetch_related(
+def clock_records(*, detailed: bool = False) -> list[Prefetch[Any]]:
+    """What ``timeline`` reads of a review: five queries however many reviews. ``detailed``: with
+    the people and the proceeding of each pause and extension, for a page that lists them."""
+    pauses = ClockPause.objects.order_by("started_on", "id")
+    extensions = Extension.objects.order_by("requested_at", "id")
+    if detailed:
+        pauses = pauses.select_related("started_by", "ended_by", "proceeding")
+        extensions = extensions.select_related("requested_by", "decided_by")
+    return [
         Prefetch("sign_off", PublicationSignOff.objects.only("review", "signed_off_at")),
         Prefetch(
             "terms",
@@ -152,13 +159,14 @@ def with_clock_records(reviews: QuerySet[Review]) -> QuerySet[Review]:
             StageChange.objects.only("review", "from_stage", "to_stage", "at").order_by("at", "id"),
             to_attr="changes_in_order",
         ),
-        Prefetch("pauses", ClockPause.objects.only("review", "started_on", "ended_on")),
-        Prefetch(
-            "extensions",
-            Extension.objects.filter(status=Extension.Status.APPROVED).order_by("decided_at", "id"),
-            to_attr="approved_extensions",
-        ),
-    )
+        Prefetch("pauses", pauses, to_attr="pauses_in_order"),
+        Prefetch("extensions", extensions, to_attr="extensions_in_order"),
+    ]
+
+
+def with_clock_records(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """``reviews`` with what ``timeline`` reads (``clock_records``)."""
+    return reviews.prefetch_related(*clock_records())
 
 
 def _signed_off(review: Review) -> datetime.date | None:
@@ -188,14 +196,20 @@ def _runs(review: Review) -> dict[str, tuple[datetime.date | None, datetime.date
 
 
 def timeline(review: Review, targets: Mapping[str, ReviewTimescale]) -> list[StepClock]:
-    """Every step of the review's timescale in order; ``review`` read by ``with_clock_records``."""
+    """Every step of the review's timescale in order; ``review`` read with ``clock_records``."""
     runs = _runs(review)
-    pauses = tuple(
-        Pause(pause.started_on, pause.ended_on)
-        for pause in review.pauses.all()  # prefetched
-    )
+    read: list[ClockPause] = review.pauses_in_order  # type: ignore[attr-defined]
+    pauses = tuple(Pause(pause.started_on, pause.ended_on) for pause in read)
     agreed: list[TermsOfReference] = review.agreed_terms  # type: ignore[attr-defined]
-    extensions: list[Extension] = review.approved_extensions  # type: ignore[attr-defined]
+    asked: list[Extension] = review.extensions_in_order  # type: ignore[attr-defined]
+    extensions = sorted(
+        (
+            extension
+            for extension in asked
+            if extension.decided_at is not None and extension.status == Extension.Status.APPROVED
+        ),
+        key=lambda extension: extension.decided_at,  # type: ignore[arg-type, return-value]
+    )
     clocks = []
     for step in Step:
         started, done = runs.get(STAGE_OF[step], (None, None))
@@ -284,5 +298,7 @@ def store_due_date(review: Review) -> None:
 
 
 def open_pause(review: Review) -> ClockPause | None:
-    """The pause lasting now, if the clock stands paused."""
-    return review.pauses.filter(ended_on__isnull=True).first()
+    """The pause lasting now, if the clock stands paused; ``review`` read with
+    ``clock_records``."""
+    read: list[ClockPause] = review.pauses_in_order  # type: ignore[attr-defined]
+    return next((pause for pause in read if pause.ended_on is None), None)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cmr_portal.kernel.documents.services import DocumentRefused, check_upload, megabytes
 from cmr_portal.kernel.forms import GovukDateField, GovukFormMixin, govuk_helper, long_text
 from panels.models import Agency, User
+from referrals.models import Proceeding
 from reviews.models import (
     PUBLICATION_CHECKS,
     PURPOSES,
@@ -452,22 +453,32 @@ class SignOffForm(GovukFormMixin, forms.Form):
 
 
 class PauseForm(GovukFormMixin, forms.Form):
-    """Why the review's clock stops (it stops today)."""
+    """Why the review's clock stops (it stops today), and the parallel proceeding it waits for,
+    if it is one."""
 
     reason = long_text(
         "Why is the clock paused?", 1000, required="Say why the clock is paused", name="The reason"
     )
+    proceeding = forms.ModelChoiceField(
+        label="Is the review waiting for a parallel proceeding? (optional)",
+        queryset=Proceeding.objects.none(),
+        required=False,
+        empty_label="No, another reason",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, proceedings: QuerySet[Proceeding], **kwargs: Any) -> None:
+        """``proceedings``: the open parallel proceedings of the review's case, to choose from;
+        without any, the question is not asked."""
         super().__init__(*args, **kwargs)
-        self.fields[
-            "reason"
-        ].help_text = (
-            "For example, at the police's request until a trial ends. Up to 1,000 characters."
-        )
-        self.helper = govuk_helper(
-            Field.textarea("reason", max_characters=1000), button="Pause the clock"
-        )
+        help_text = "For example, at the police's request until a trial ends."
+        self.fields["reason"].help_text = f"{help_text} Up to 1,000 characters."
+        self.fields["proceeding"].queryset = proceedings  # type: ignore[attr-defined]
+        items: list[Any] = [Field.textarea("reason", max_characters=1000)]
+        if proceedings.exists():
+            items.append(Field.select("proceeding"))
+        else:
+            del self.fields["proceeding"]
+        self.helper = govuk_helper(*items, button="Pause the clock")
 
 
 class ExtensionRequestForm(GovukFormMixin, forms.Form):

@@ -14,7 +14,7 @@ from cmr_portal.kernel.documents.models import Document
 from cmr_portal.kernel.lists import ListEntry
 from cmr_portal.kernel.words import counted
 from panels.models import Agency, User
-from referrals.models import Decision, Referral
+from referrals.models import Decision, Proceeding, Referral
 
 
 class LearningTheme(ListEntry):
@@ -601,6 +601,10 @@ class ClockPause(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="pauses")
     reason = models.TextField(max_length=1000)
+    # The parallel proceeding the clock waits for, when it is one (a trial, an inquest).
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.PROTECT, null=True, blank=True, related_name="pauses"
+    )
     started_on = models.DateField()
     started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     ended_on = models.DateField(null=True, blank=True)

@@ -77,13 +77,13 @@ def sign_off_publication(
     review = locked_review(review)
     if review.stage not in (Review.Stage.FOLLOW_UP, Review.Stage.CLOSED):
         raise ReviewError("The publication version is signed off once the report is approved.")
+    if held := embargoes(review.referral):
+        raise ReviewError(held_because(held))
     missing = [label for key, label in PUBLICATION_CHECKS if key not in checks]
     if missing:
         raise ReviewError(f"Confirm every check: {missing[0]}")
     if not (told := family.publication_check(review)).met:
         raise ReviewError(told.message)
-    if held := embargoes(review.referral):
-        raise ReviewError(held_because(held))
     if places := publication_places(review):
         raise ReviewError(
             f"The publication version still shows an original name, or something close to one, "

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.notifications.services import notify
 from panels.models import SbniRole, User
+from referrals.models import Proceeding
 from reviews import clock
 from reviews.models import ClockPause, Extension, Review, ReviewTimescale
 from reviews.services import ReviewError, audit_review, leads, locked_review, review_url
@@ -50,28 +51,47 @@ def _team_and_officers(review: Review) -> list[User]:
 
 @transaction.atomic
 def pause_clock(
-    review: Review, reason: str, *, by: User, request: HttpRequest | None = None
+    review: Review,
+    reason: str,
+    *,
+    proceeding: Proceeding | None = None,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> ClockPause:
-    """Stop the review's clock from today, with the reason; nothing of the review's own steps is
-    due or reminded until it is resumed.
+    """Stop the review's clock from today, with the reason and, when it waits for one, the open
+    parallel proceeding of the review's case (a trial, an inquest); nothing of the review's own
+    steps is due or reminded until it is resumed.
 
-    Raises ReviewError when ``by`` may not, the review is closed, or the clock already stands.
+    Raises ReviewError when ``by`` may not, the review is closed, the clock already stands, or
+    the proceeding is not an open one of this case.
     """
     review = _keeping(review, by)
     if not reason.strip():
         raise ReviewError("Say why the clock is paused")
+    if proceeding is not None and (
+        proceeding.referral_id != review.referral_id or not proceeding.is_open
+    ):
+        raise ReviewError("Choose a parallel proceeding of this case that is still open")
     try:
         with transaction.atomic():
             pause = ClockPause.objects.create(
                 review=review,
                 reason=reason.strip(),
+                proceeding=proceeding,
                 started_on=timezone.localdate(),
                 started_by=by,
             )
     except IntegrityError:
         raise ReviewError("The clock is already paused. Resume it before pausing again.") from None
     clock.store_due_date(review)
-    audit_review("clock_paused", review, by, "Paused the review's clock", request, reason=reason)
+    audit_review(
+        "clock_paused",
+        review,
+        by,
+        "Paused the review's clock" + (f" for the {proceeding.phrase}" if proceeding else ""),
+        request,
+        reason=reason,
+    )
     notify(
         _team_and_officers(review),
         message=f"Review {review.reference}: the clock is paused",

@@ -12,11 +12,11 @@ from cmr_portal.kernel.working_days import add_working_days
 from panels import services
 from panels.models import Agency, Membership, Panel, SbniRole, User
 from panels.security import DEMO_EMAIL_DOMAIN
-from referrals import consideration
+from referrals import consideration, proceedings
 from referrals import services as referral_services
 from referrals.consideration import DecisionValues
-from referrals.models import AgencyInvolvement, Answer, Outcome, Referral, Sibling
-from reviews import family
+from referrals.models import AgencyInvolvement, Answer, Outcome, Proceeding, Referral, Sibling
+from reviews import family, timescales
 from reviews import services as review_services
 from reviews.models import FamilyMember, ReviewMember
 
@@ -226,7 +226,7 @@ def demo_user(key: str) -> User:
 def load_demo_referrals() -> None:
     """Fictional Belfast referrals, once: a draft half done; one acknowledged and on the agenda
     of a CMR Panel meeting held today, ready for its recommendation; and one decided, whose
-    review is open with its team appointed."""
+    review is open with its team appointed, a trial running alongside and an extension asked."""
     if Referral.objects.filter(child_trust_reference=DEMO_TRUST_REFERENCE).exists():
         return
     member = demo_user("belfast.member")
@@ -310,5 +310,29 @@ def load_demo_referrals() -> None:
             "contact": review.team.get(role=ReviewMember.Role.LEAD),
             "arrangements": "Fictional: a letter first, then a meeting at a place she chooses.",
         },
+        by=demo_user("lead.reviewer"),
+    )
+    # A trial runs alongside, shared with the referring panel; the lead reviewer has asked the
+    # CMR Panel chair for more time for the terms of reference (their home page shows it).
+    proceedings.add_proceeding(
+        decided,
+        {
+            "kind": Proceeding.Kind.CRIMINAL_TRIAL,
+            "status": Proceeding.Status.UNDER_WAY,
+            "next_date": add_working_days(today, 60),
+            "next_date_what": "Trial listed (fictional)",
+            "contact_role": "Senior investigating officer",
+            "contact_organisation": "Police Service of Northern Ireland",
+            "constraints": "Fictional: no interviews of witnesses before the trial.",
+            "shared_with_panel": True,
+        },
+        by=officer,
+    )
+    review.refresh_from_db()
+    assert review.due_on is not None
+    timescales.request_extension(
+        review,
+        add_working_days(review.due_on, 20),
+        "Fictional: the police have asked that witnesses are not interviewed before the trial.",
         by=demo_user("lead.reviewer"),
     )

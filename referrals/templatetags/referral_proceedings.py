@@ -18,6 +18,6 @@ def referral_proceedings(context: dict[str, Any], referral: Referral) -> dict[st
     those the SBNI shares with it. One query."""
     everything = proceedings.sees_all(signed_in_user(context["request"]))
     return {
-        "open": proceedings.open_proceedings(referral.pk, everything=everything),
+        "open": proceedings.open_proceedings(referral, referral.pk, everything=everything),
         "link": reverse("referrals:proceedings", args=[referral.uuid]) if everything else "",
     }

@@ -56,6 +56,7 @@ def fill_due_dates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> 
     TermsOfReference = apps.get_model("reviews", "TermsOfReference")
     StageChange = apps.get_model("reviews", "StageChange")
     Extension = apps.get_model("reviews", "Extension")
+    ClockPause = apps.get_model("reviews", "ClockPause")
     targets = {timescale.step: timescale for timescale in ReviewTimescale.objects.all()}
     reviews = (
         Review.objects.filter(status="open")
@@ -72,8 +73,9 @@ def fill_due_dates(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> 
                 StageChange.objects.order_by("at", "id"),
                 to_attr="changes_in_order",
             ),
-            "pauses",
-            Prefetch("extensions", Extension.objects.none(), to_attr="approved_extensions"),
+            # No pause or extension exists yet: the models are made by this migration.
+            Prefetch("pauses", ClockPause.objects.none(), to_attr="pauses_in_order"),
+            Prefetch("extensions", Extension.objects.none(), to_attr="extensions_in_order"),
         )
     )
     filled = []

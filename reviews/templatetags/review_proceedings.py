@@ -24,6 +24,6 @@ def review_proceedings(context: dict[str, Any], review: Review) -> dict[str, Any
     if not everything and not sees_progress(user, review):
         return {"open": []}
     return {
-        "open": proceedings.open_proceedings(review.referral_id, everything=everything),
+        "open": proceedings.open_proceedings(review, review.referral_id, everything=everything),
         "link": reverse("reviews:proceedings", args=[review.uuid]) if everything else "",
     }

@@ -6,13 +6,16 @@ from django.http import Http404, HttpRequest
 from cmr_portal.kernel.audit.services import record
 from panels.access import signed_in_user
 from panels.models import User
+from referrals.proceedings import with_banner
 from reviews import services
 from reviews.models import PURPOSES, Review
 
 
 def get_review_for(request: HttpRequest, review_uuid: str) -> Review:
-    """A review whose records the user may see; 404 for one missing or forbidden alike."""
-    review = Review.objects.select_related("referral__panel").filter(uuid=review_uuid).first()
+    """A review whose records the user may see, with its case's open proceedings for the banner
+    (``proceedings.with_banner``); 404 for one missing or forbidden alike."""
+    reviews = Review.objects.select_related("referral__panel").filter(uuid=review_uuid)
+    review = with_banner(reviews, referral="referral_id").first()
     if review is None or not services.can_see(signed_in_user(request), review):
         raise Http404
     return review

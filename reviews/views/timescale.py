@@ -3,6 +3,7 @@ the extensions asked for and decided. The lead reviewer and SBNI officers pause,
 the CMR Panel chair decides."""
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmr_portal.kernel.forms import posted
 from cmr_portal.kernel.work import due_in_words
 from panels.access import signed_in_user
+from referrals.models import Proceeding
 from referrals.workflow import ReferralError
 from reviews import clock, timescales
 from reviews.forms import ExtensionDecisionForm, ExtensionRequestForm, PauseForm
@@ -30,9 +32,9 @@ def _keeper_review(request: HttpRequest, review_uuid: str) -> Review:
 def timescale(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = get_review_for(request, review_uuid)
     user = signed_in_user(request)
-    read = clock.with_clock_records(Review.objects.filter(pk=review.pk)).get()
-    steps = clock.timeline(read, clock.timescales())
-    running = clock.running(read, steps)
+    prefetch_related_objects([review], *clock.clock_records(detailed=True))
+    steps = clock.timeline(review, clock.timescales())
+    running = clock.running(review, steps)
     today = timezone.localdate()
     viewed(request, review, "the timescale")
     return render(
@@ -45,8 +47,8 @@ def timescale(request: HttpRequest, review_uuid: str) -> HttpResponse:
             "due_in_words": due_in_words(running.due if running else None, today),
             "overdue": running is not None and running.due is not None and running.due < today,
             "pause": clock.open_pause(review),
-            "pauses": review.pauses.select_related("started_by", "ended_by"),
-            "extensions": review.extensions.select_related("requested_by", "decided_by"),
+            "pauses": review.pauses_in_order,  # type: ignore[attr-defined]
+            "extensions": review.extensions_in_order,  # type: ignore[attr-defined]
             "keeps_clock": timescales.may_keep_clock(user, review)
             and review.status == Review.Status.OPEN,
             "decides": timescales.may_decide_extension(user),
@@ -57,11 +59,18 @@ def timescale(request: HttpRequest, review_uuid: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pause(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = _keeper_review(request, review_uuid)
-    form = PauseForm(posted(request))
+    form = PauseForm(
+        posted(request),
+        proceedings=Proceeding.objects.filter(referral=review.referral_id).still_open(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             timescales.pause_clock(
-                review, form.cleaned_data["reason"], by=signed_in_user(request), request=request
+                review,
+                form.cleaned_data["reason"],
+                proceeding=form.cleaned_data.get("proceeding"),
+                by=signed_in_user(request),
+                request=request,
             )
         except ReferralError as error:
             form.add_error(None, str(error))

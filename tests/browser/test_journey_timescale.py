@@ -1,5 +1,6 @@
 """A review's timescale in Chromium (issue 19): the lead reviewer sees the step running and its due
-date on the task list, pauses the clock for a trial and resumes it, and asks for an extension,
+date on the task list, records the criminal trial running alongside, pauses the clock for it and
+resumes it, and asks for an extension,
 which the CMR Panel chair approves with reasons from their home page; axe on every page."""
 
 from collections.abc import Callable
@@ -34,14 +35,25 @@ def test_a_review_is_paused_and_extended_in_the_browser(
     axe.check(lead)
     expect(lead.locator("main")).to_contain_text("Terms of reference agreed")
 
+    # The trial the police asked the review to wait for, recorded by the lead reviewer.
+    lead.goto(f"{base}/reviews/{review.uuid}/proceedings/")
+    lead.get_by_label("Criminal trial").check()
+    lead.get_by_label("Under way").check()
+    lead.fill("[name=constraints]", "No interviews of witnesses before the trial (fictional).")
+    lead.get_by_role("button", name="Add the proceeding").click()
+    expect(lead.locator("main")).to_contain_text("Criminal trial: recorded.")
+    lead.goto(f"{base}/reviews/{review.uuid}/timescale/")
+
     lead.get_by_role("link", name="Pause the clock").click()
     axe.check(lead)
     lead.get_by_role("button", name="Pause the clock").click()
     expect(lead.locator(".govuk-error-summary")).to_contain_text("Say why the clock is paused")
     axe.check(lead)
     lead.fill("[name=reason]", "At the police's request until the trial ends (fictional).")
+    lead.select_option("[name=proceeding]", label="Criminal trial")
     lead.get_by_role("button", name="Pause the clock").click()
     expect(lead.locator("main")).to_contain_text("Clock paused")
+    expect(lead.locator("main")).to_contain_text("waiting for the criminal trial")
     axe.check(lead)
     lead.goto(f"{base}/reviews/{review.uuid}/")
     expect(lead.locator("#status-timescale")).to_contain_text("Clock paused")

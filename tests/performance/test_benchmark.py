@@ -78,7 +78,7 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     # statement, which measures what every request costs, and the admin's lists as a system
     # administrator (issue 18).
     admin = [name for name, persona in pages if name.startswith(ADMIN_PAGE)]
-    assert len(pages) - len(admin) == 22
+    assert len(pages) - len(admin) == 26
     assert {"Admin: audit trail", "Admin: audit trail, an email", "Admin: notifications"} <= set(
         admin
     )

@@ -23,7 +23,7 @@ from tests.conftest import Personas, sign_in
 from tests.reviews import flow
 
 TODAY = datetime.date.today()
-EVERY_CHECK = ["names", "places", "professionals", "read", "approved"]
+EVERY_CHECK = flow.EVERY_CHECK
 NO_PUBLICATION = "no publication before the inquest (fictional)"
 PUBLICATION = documents.KINDS["publication"]
 

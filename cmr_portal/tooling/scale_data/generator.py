@@ -14,6 +14,7 @@ from cmr_portal.tooling.scale_data.copier import Copier
 from cmr_portal.tooling.scale_data.findings import Findings
 from cmr_portal.tooling.scale_data.meetings import Meetings
 from cmr_portal.tooling.scale_data.people import People
+from cmr_portal.tooling.scale_data.real_life import RealLife
 from cmr_portal.tooling.scale_data.referrals import Referrals
 from cmr_portal.tooling.scale_data.reviews import Reviews
 from cmr_portal.tooling.scale_data.trail import Trail
@@ -25,6 +26,8 @@ from referrals.models import (
     Decision,
     InformationRequest,
     Meeting,
+    OutsideNotification,
+    Proceeding,
     Recommendation,
     Referral,
     Sibling,
@@ -36,6 +39,10 @@ from reviews.models import (
     ActionUpdate,
     AgencyReport,
     ChronologyEntry,
+    ClockPause,
+    Extension,
+    FamilyContact,
+    FamilyMember,
     FindingSection,
     FindingVersion,
     Review,
@@ -46,7 +53,7 @@ from reviews.models import (
 )
 
 # Each part reads what the parts before it wrote.
-PARTS: list[type[Part]] = [People, Referrals, Meetings, Reviews, Findings, Trail]
+PARTS: list[type[Part]] = [People, Referrals, Meetings, Reviews, Findings, RealLife, Trail]
 
 
 @dataclass
@@ -99,6 +106,12 @@ class Generator:
             Action,
             ActionUpdate,
             StageChange,
+            Proceeding,
+            FamilyMember,
+            FamilyContact,
+            ClockPause,
+            Extension,
+            OutsideNotification,
             Notification,
             AuditEvent,
         ]

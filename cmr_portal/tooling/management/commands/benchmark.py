@@ -154,6 +154,18 @@ def pages(people: dict[str, User]) -> list[Page]:
         Page("Review workspace", "lead reviewer", review_url),
         Page("Review workspace", "SBNI officer", review_url),
         Page("Chronology", "lead reviewer", reverse("reviews:chronology", args=[review.uuid])),
+        Page("Review timescale", "lead reviewer", reverse("reviews:timescale", args=[review.uuid])),
+        Page("Family liaison", "lead reviewer", reverse("reviews:family", args=[review.uuid])),
+        Page(
+            "Parallel proceedings",
+            "SBNI officer",
+            reverse("referrals:proceedings", args=[review.referral.uuid]),
+        ),
+        Page(
+            "Notifications to outside bodies",
+            "SBNI officer",
+            reverse("referrals:notifications", args=[review.referral.uuid]),
+        ),
         Page(
             "Findings section",
             "lead reviewer",
