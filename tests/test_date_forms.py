@@ -34,8 +34,18 @@ from referrals.forms import (
     SiblingForm,
 )
 from referrals.models import Referral
-from reviews.forms import ActionForm, AgencyReportForm, ChronologyEntryForm, TermsForm
-from reviews.models import Review
+from referrals.notice_forms import LetterSentForm, NoticeForm
+from referrals.proceeding_forms import ProceedingForm
+from reviews import family
+from reviews.forms import (
+    ActionForm,
+    AgencyReportForm,
+    ChronologyEntryForm,
+    ExtensionRequestForm,
+    FamilyContactForm,
+    TermsForm,
+)
+from reviews.models import FamilyMember, Review
 from tests.conftest import Personas, sign_in
 from tests.referrals import flow
 from tests.reviews import flow as review_flow
@@ -173,6 +183,61 @@ def action(people: Personas, review: Review) -> dict[str, Any]:
     }
 
 
+def extension(people: Personas, review: Review) -> dict[str, Any]:
+    return {"reason": "Fictional: the trial was moved to the spring."}
+
+
+def family_contact(people: Personas, review: Review) -> dict[str, Any]:
+    mother = family.add_family_member(
+        review,
+        {
+            "role": FamilyMember.Role.MOTHER,
+            "participation": FamilyMember.Participation.TAKING_PART,
+        },
+        by=people.lead_reviewer,
+    )
+    return {
+        "by": people.lead_reviewer.pk,
+        "members": [mother.pk],
+        "method": "meeting",
+        "purpose": "contribution",
+        "shared": "Fictional: what the review is for.",
+        "wishes": "Fictional: to be kept informed.",
+    }
+
+
+def proceeding(people: Personas) -> tuple[str, dict[str, Any]]:
+    referral = flow.decided(people).referral
+    return f"/referrals/{referral.uuid}/proceedings/", {
+        "kind": "inquest",
+        "status": "concluded",
+        "outcome": "Fictional: the inquest returned its findings.",
+        "next_date_what": "Fictional: the findings published",
+        "constraints": "Fictional: no publication before the inquest.",
+    }
+
+
+def notice(people: Personas) -> tuple[str, dict[str, Any]]:
+    referral = flow.decided(people).referral
+    return f"/referrals/{referral.uuid}/notifications/record/", {
+        "recipient": "department_of_health",
+        "role": "Chief Social Work Officer (fictional)",
+        "sent_by": people.sbni_officer.pk,
+        "subject": "decision",
+        "method": "secure_email",
+    }
+
+
+def letter_sent(people: Personas) -> tuple[str, dict[str, Any]]:
+    referral = flow.decided(people).referral
+    involved = referral.agencies.get()
+    return f"/referrals/{referral.uuid}/notifications/decision/{involved.uuid}/", {
+        "role": "Head of public protection (fictional)",
+        "sent_by": people.sbni_officer.pk,
+        "method": "letter",
+    }
+
+
 CASES = [
     Case(
         ChildForm,
@@ -274,6 +339,30 @@ CASES = [
         review_page("recommendations/{recommendation}/actions/", action),
         {"due_date": TODAY + 60 * DAY},
     ),
+    Case(
+        ExtensionRequestForm,
+        "lead_reviewer",
+        review_page("timescale/extensions/ask/", extension),
+        {"new_due": TODAY + 400 * DAY},
+    ),
+    Case(
+        FamilyContactForm,
+        "lead_reviewer",
+        review_page("family/contacts/add/", family_contact),
+        {"date": TODAY - 3 * DAY},
+    ),
+    Case(
+        ProceedingForm,
+        "sbni_officer",
+        proceeding,
+        {
+            "started_on": TODAY - 100 * DAY,
+            "next_date": TODAY + 30 * DAY,
+            "concluded_on": TODAY - DAY,
+        },
+    ),
+    Case(NoticeForm, "sbni_officer", notice, {"sent_on": TODAY - DAY}),
+    Case(LetterSentForm, "sbni_officer", letter_sent, {"sent_on": TODAY - DAY}),
 ]
 
 

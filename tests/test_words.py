@@ -29,6 +29,7 @@ PHRASES: dict[str, tuple[str, str, str]] = {
     "review": ("0 reviews", "1 review", "2 reviews"),
     "day": ("0 days", "1 day", "2 days"),
     "working day": ("0 working days", "1 working day", "2 working days"),
+    "month": ("0 months", "1 month", "2 months"),
     "clear day": ("0 clear days", "1 clear day", "2 clear days"),
     "clear day was;clear days were": (
         "0 clear days were",
