@@ -362,3 +362,27 @@ def test_the_timescale_pages_in_the_browser_of_a_test_client(personas: Personas)
     # The home page's task list of the review shows the due date.
     overview = lead.get(reverse("reviews:review", args=[review.uuid])).content.decode()
     assert f"Due {due:%-d %B %Y}" in overview
+
+
+def test_a_decision_sent_twice_says_it_was_decided_already(personas: Personas) -> None:
+    """A second click, or a form left open while the request was decided: a plain message on
+    the request's page, not a page that is not found; nothing changes."""
+    review = flow.with_team(personas)
+    due = stored(review)[1]
+    assert due is not None
+    asked = timescales.request_extension(
+        review, add_working_days(due, 10), "Fictional", by=personas.lead_reviewer
+    )
+    chair = sign_in(Client(), personas.cmr_panel_chair)
+    url = reverse("reviews:extension", args=[review.uuid, asked.uuid])
+    chair.post(url, {"decision": "approve", "reason": "Fictional: reasonable"})
+    again = chair.post(
+        url, {"decision": "refuse", "reason": "Fictional: changed my mind"}, follow=True
+    )
+    assert again.status_code == 200
+    assert "This request was decided already: approved." in again.content.decode()
+    asked.refresh_from_db()
+    assert (asked.status, asked.decision_reason) == ("approved", "Fictional: reasonable")
+    # Anyone else posting a decision still finds nothing.
+    lead = sign_in(Client(), personas.lead_reviewer)
+    assert lead.post(url, {"decision": "approve", "reason": "F"}).status_code == 404
