@@ -195,7 +195,7 @@ def decide_extension(
 
     Raises ReviewError when ``by`` is not the CMR Panel chair, the request was decided already,
     no reason is given, or (approving) the review has moved on from the step, or the step's due
-    date has moved on to or past the date asked (a pause since).
+    date has moved on to or past the date asked (a longer target set since).
     """
     if not may_decide_extension(by):
         raise ReviewError("Only the CMR Panel chair decides on an extension.")

@@ -45,7 +45,7 @@ def step_clock(
         started=started,
         done=done,
         extended_to=extended[0] if extended else None,
-        extended_on=extended[1] if extended else None,
+        extended_asked_on=extended[1] if extended else None,
         pauses=tuple(clock.Pause(start, end) for start, end in pauses),
     )
 
@@ -386,3 +386,25 @@ def test_a_decision_sent_twice_says_it_was_decided_already(personas: Personas) -
     # Anyone else posting a decision still finds nothing.
     lead = sign_in(Client(), personas.lead_reviewer)
     assert lead.post(url, {"decision": "approve", "reason": "F"}).status_code == 404
+
+
+def test_a_pause_while_an_extension_waits_is_left_out_of_the_clock(personas: Personas) -> None:
+    """The date asked for was chosen before the pause: every working day the clock stood since
+    the request moves it on, also those before the chair's decision."""
+    review = flow.with_team(personas)
+    opened = timezone.localdate(review.opened_at)
+    due = stored(review)[1]
+    assert due is not None
+    new_due = add_working_days(due, 10)
+    paused_on, decided_on, resumed_on = (add_working_days(opened, n) for n in (2, 5, 8))
+    with at(add_working_days(opened, 1)):
+        asked = timescales.request_extension(
+            review, new_due, "Fictional", by=personas.lead_reviewer
+        )
+    with at(paused_on):
+        timescales.pause_clock(review, "Fictional: the police asked", by=personas.lead_reviewer)
+    with at(decided_on):
+        timescales.decide_extension(asked, approve=True, reason="F", by=personas.cmr_panel_chair)
+    with at(resumed_on):
+        timescales.resume_clock(review, by=personas.lead_reviewer)
+    assert stored(review)[1] == add_working_days(new_due, 6)
