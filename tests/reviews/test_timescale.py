@@ -408,3 +408,23 @@ def test_a_pause_while_an_extension_waits_is_left_out_of_the_clock(personas: Per
     with at(resumed_on):
         timescales.resume_clock(review, by=personas.lead_reviewer)
     assert stored(review)[1] == add_working_days(new_due, 6)
+
+
+def test_a_pause_that_moves_nothing_sends_no_reminder_again(personas: Personas) -> None:
+    """Paused and resumed the same day, the due date stays: its reminders are not sent twice."""
+    review = flow.with_team(personas)
+    due = stored(review)[1]
+    assert due is not None
+    with at(due):
+        reminders.sweep()
+        timescales.pause_clock(review, "Fictional", by=personas.lead_reviewer)
+        timescales.resume_clock(review, by=personas.lead_reviewer)
+        assert stored(review)[1] == due
+        reminders.sweep()
+    assert (
+        Notification.objects.filter(
+            recipient=personas.lead_reviewer,
+            message__contains="agreeing the terms of reference is due today",
+        ).count()
+        == 1
+    )
