@@ -179,21 +179,24 @@ def _signed_off(review: Review) -> datetime.date | None:
 
 
 def _runs(review: Review) -> dict[str, tuple[datetime.date | None, datetime.date | None]]:
-    """Each stage's latest run: (the day it was entered, the day it was left), None for what has
-    not happened; the drafting stage runs from the opening."""
+    """Each stage's latest run: (the day it was entered, the day it was left onwards), None for
+    what has not happened, or was returned; the drafting stage runs from the opening."""
     changes: Sequence[StageChange] = review.changes_in_order  # type: ignore[attr-defined]
     runs: dict[str, tuple[datetime.date | None, datetime.date | None]] = {
         Stage.DRAFTING: (timezone.localdate(review.opened_at), None)
     }
     for change in changes:
         day = timezone.localdate(change.at)
-        entered, _ = runs.get(change.from_stage, (None, None))
-        runs[change.from_stage] = (entered, day)
-        if change.to_stage != Stage.DRAFTING:
-            runs[change.to_stage] = (day, None)
-        else:
-            # A report returned for more work: drafting goes on, its clock from the opening.
+        if change.to_stage == Stage.DRAFTING:
+            # A report returned for more work: the approval it was waiting for is not done (it
+            # starts afresh when the report is submitted again); drafting goes on, its clock
+            # from the opening.
+            runs[change.from_stage] = (None, None)
             runs[Stage.DRAFTING] = (runs[Stage.DRAFTING][0], None)
+        else:
+            entered, _ = runs.get(change.from_stage, (None, None))
+            runs[change.from_stage] = (entered, day)
+            runs[change.to_stage] = (day, None)
     return runs
 
 

@@ -428,3 +428,18 @@ def test_a_pause_that_moves_nothing_sends_no_reminder_again(personas: Personas) 
         ).count()
         == 1
     )
+
+
+def test_a_report_returned_is_not_shown_as_approved(personas: Personas) -> None:
+    """The CMR Panel chair's approval is done by an approval: a return ends nothing, and the
+    step starts afresh when the report is submitted again."""
+    review = flow.drafted(personas)
+    reviews.take_step(review, "submit", by=personas.lead_reviewer)
+    reviews.take_step(
+        review, "panel_return", by=personas.cmr_panel_chair, comments="Fictional: more work"
+    )
+    review = Review.objects.prefetch_related(*clock.clock_records()).get(pk=review.pk)
+    steps = {step.step: step for step in clock.timeline(review, clock.timescales())}
+    assert steps[Step.PANEL_APPROVAL].done is None
+    assert steps[Step.PANEL_APPROVAL].started is None
+    assert steps[Step.DRAFT_REPORT].done is None
