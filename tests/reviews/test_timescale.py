@@ -443,3 +443,17 @@ def test_a_report_returned_is_not_shown_as_approved(personas: Personas) -> None:
     assert steps[Step.PANEL_APPROVAL].done is None
     assert steps[Step.PANEL_APPROVAL].started is None
     assert steps[Step.DRAFT_REPORT].done is None
+
+
+def test_the_lead_who_asked_is_told_of_the_decision_once(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    due = stored(review)[1]
+    assert due is not None
+    asked = timescales.request_extension(
+        review, add_working_days(due, 10), "Fictional", by=personas.lead_reviewer
+    )
+    timescales.decide_extension(asked, approve=False, reason="F", by=personas.cmr_panel_chair)
+    told = Notification.objects.filter(
+        recipient=personas.lead_reviewer, message__endswith="extension refused"
+    )
+    assert told.count() == 1
