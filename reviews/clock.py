@@ -11,8 +11,9 @@ The steps and where each starts and ends (``ReviewTimescale.Step``):
 
 A step is due its target after its start (``ReviewTimescale``: working days, or calendar months
 moved on to a working day). An approved extension replaces that date with its own. Every working
-day the clock stood paused after the later of the step's start and the extension's approval is
-added. While the clock is paused, no step is due: nothing is reminded or overdue.
+day the clock stood paused after the later of the step's start and the day the extension was
+asked for is added: the date asked was chosen then, so a pause while the chair decides counts.
+While the clock is paused, no step is due: nothing is reminded or overdue.
 
 One rule (``StepClock``) gives the date; ``store_due_dates`` stores the running step's on the
 review (``Review.due_step``, ``Review.due_on``) whenever anything that moves it changes: opening,
@@ -80,15 +81,15 @@ def paused_days(pauses: Iterable[Pause], since: datetime.date) -> int:
 @dataclass(frozen=True)
 class StepClock:
     """One step of a review's timescale. ``started``: the day it started (None before it has);
-    ``done``: the day it was done (None until then); ``extended_to`` and ``extended_on``: the
-    latest extension approved in this run of the step, and the day it was approved."""
+    ``done``: the day it was done (None until then); ``extended_to`` and ``extended_asked_on``:
+    the latest extension approved in this run of the step, and the day it was asked for."""
 
     step: Step
     timescale: ReviewTimescale
     started: datetime.date | None
     done: datetime.date | None
     extended_to: datetime.date | None
-    extended_on: datetime.date | None
+    extended_asked_on: datetime.date | None
     pauses: tuple[Pause, ...]
 
     @property
@@ -104,10 +105,11 @@ class StepClock:
 
     @property
     def paused_working_days(self) -> int:
-        """Working days added for pauses after the step's start, or after the extension."""
+        """Working days added for pauses after the step's start, or after the extension was
+        asked for."""
         if self.started is None:
             return 0
-        since = self.extended_on or self.started
+        since = max(self.extended_asked_on or self.started, self.started)
         if self.done is None:
             return paused_days(self.pauses, since)
         done = self.done
@@ -177,21 +179,24 @@ def _signed_off(review: Review) -> datetime.date | None:
 
 
 def _runs(review: Review) -> dict[str, tuple[datetime.date | None, datetime.date | None]]:
-    """Each stage's latest run: (the day it was entered, the day it was left), None for what has
-    not happened; the drafting stage runs from the opening."""
+    """Each stage's latest run: (the day it was entered, the day it was left onwards), None for
+    what has not happened, or was returned; the drafting stage runs from the opening."""
     changes: Sequence[StageChange] = review.changes_in_order  # type: ignore[attr-defined]
     runs: dict[str, tuple[datetime.date | None, datetime.date | None]] = {
         Stage.DRAFTING: (timezone.localdate(review.opened_at), None)
     }
     for change in changes:
         day = timezone.localdate(change.at)
-        entered, _ = runs.get(change.from_stage, (None, None))
-        runs[change.from_stage] = (entered, day)
-        if change.to_stage != Stage.DRAFTING:
-            runs[change.to_stage] = (day, None)
-        else:
-            # A report returned for more work: drafting goes on, its clock from the opening.
+        if change.to_stage == Stage.DRAFTING:
+            # A report returned for more work: the approval it was waiting for is not done (it
+            # starts afresh when the report is submitted again); drafting goes on, its clock
+            # from the opening.
+            runs[change.from_stage] = (None, None)
             runs[Stage.DRAFTING] = (runs[Stage.DRAFTING][0], None)
+        else:
+            entered, _ = runs.get(change.from_stage, (None, None))
+            runs[change.from_stage] = (entered, day)
+            runs[change.to_stage] = (day, None)
     return runs
 
 
@@ -235,10 +240,8 @@ def timeline(review: Review, targets: Mapping[str, ReviewTimescale]) -> list[Ste
                 started=started,
                 done=done,
                 extended_to=extension.new_due if extension else None,
-                extended_on=(
-                    timezone.localdate(extension.decided_at)
-                    if extension and extension.decided_at
-                    else None
+                extended_asked_on=(
+                    timezone.localdate(extension.requested_at) if extension else None
                 ),
                 pauses=pauses,
             )

@@ -9,16 +9,16 @@ from collections.abc import Iterator
 from uuid import UUID
 
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from cmr_portal.kernel.notifications.reminders import Deadline, deadline_source
 from panels.models import SbniRole, User
 from referrals.reminders import holders
+from reviews.clock import target_due, timescales
 from reviews.models import (
     Action,
     AgencyReport,
-    ClockPause,
-    Extension,
     Review,
     ReviewMember,
     ReviewRecommendation,
@@ -145,20 +145,22 @@ def review_deadlines(due_by: datetime.date) -> Iterator[Deadline]:
         SbniRole.SBNI_CHAIR: holders(SbniRole.SBNI_CHAIR),
         SbniRole.SBNI_OFFICER: officers,
     }
-    moved = moved_clocks()
+    targets = timescales()
     for review in (
         Review.objects.filter(due_on__lte=due_by)
         .order_by()
-        .values_list("pk", "uuid", "reference", "due_step", "due_on", named=True)
+        .values_list("pk", "uuid", "reference", "due_step", "due_on", "opened_at", named=True)
     ):
         assert review.due_on is not None  # filtered on it
         step = ReviewTimescale.Step(review.due_step)
         what, owners, escalate_to = own_step(step, lead.get(review.pk, ()), people)
         key = f"reviews.{step}:{review.pk}"
-        if step not in DRAFTING_STEPS or review.pk in moved:
+        opened = timezone.localdate(review.opened_at)
+        if step not in DRAFTING_STEPS or review.due_on != target_due(opened, targets[step]):
             # Each due date is its own deadline: a step run again (a report returned, then
-            # submitted again), extended or paused is reminded of again, each date once. The
-            # drafting steps of a clock never moved keep the names they had before issue 19.
+            # submitted again), extended or paused is reminded of again, each date once. A
+            # drafting step due on its target's date from the opening keeps the name it had
+            # before issue 19, also after a pause that moved nothing: nothing is sent twice.
             key += f":{review.due_on:%Y%m%d}"
         yield Deadline(
             key=key,
@@ -179,13 +181,6 @@ OWN_STEP_PAGES = {
     ReviewTimescale.Step.CHAIR_APPROVAL: "approval",
     ReviewTimescale.Step.PUBLICATION: "publication",
 }
-
-
-def moved_clocks() -> set[int]:
-    """The reviews whose clock was ever paused or extended: two queries on small tables."""
-    paused = ClockPause.objects.order_by().values_list("review_id", flat=True)
-    extended = Extension.objects.filter(status=Extension.Status.APPROVED).order_by()
-    return {*paused, *extended.values_list("review_id", flat=True)}
 
 
 def own_step(

@@ -44,9 +44,9 @@ def _keeping(review: Review, by: User) -> Review:
     return review
 
 
-def _team_and_officers(review: Review) -> list[User]:
+def _team_and_officers(review: Review) -> set[User]:
     officers = User.objects.filter(groups__name=SbniRole.SBNI_OFFICER, is_active=True)
-    return [*(member.user for member in review.team.select_related("user")), *officers]
+    return {*(member.user for member in review.team.select_related("user")), *officers}
 
 
 @transaction.atomic
@@ -195,7 +195,7 @@ def decide_extension(
 
     Raises ReviewError when ``by`` is not the CMR Panel chair, the request was decided already,
     no reason is given, or (approving) the review has moved on from the step, or the step's due
-    date has moved on to or past the date asked (a pause since).
+    date has moved on to or past the date asked (a longer target set since).
     """
     if not may_decide_extension(by):
         raise ReviewError("Only the CMR Panel chair decides on an extension.")
@@ -233,7 +233,8 @@ def decide_extension(
         reason=reason,
     )
     notify(
-        [extension.requested_by, *(member.user for member in review.team.filter(role="lead"))],
+        # The one who asked is often the lead reviewer: told once.
+        {extension.requested_by, *(member.user for member in review.team.filter(role="lead"))},
         message=f"Review {review.reference}: extension {extension.get_status_display().lower()}",
         url=review_url(review, "timescale"),
     )

@@ -138,7 +138,15 @@ def extension(request: HttpRequest, review_uuid: str, extension_uuid: str) -> Ht
     form = ExtensionDecisionForm(posted(request)) if decides else None
     if request.method == "POST":
         if form is None:
-            raise Http404
+            if not timescales.may_decide_extension(user):
+                raise Http404
+            # A second click, or a form left open while the request was decided.
+            messages.info(
+                request,
+                f"This request was decided already: {asked.get_status_display().lower()}. "
+                "Nothing has been changed.",
+            )
+            return redirect("reviews:extension", review.uuid, asked.uuid)
         if form.is_valid():
             try:
                 timescales.decide_extension(

@@ -45,7 +45,7 @@ def step_clock(
         started=started,
         done=done,
         extended_to=extended[0] if extended else None,
-        extended_on=extended[1] if extended else None,
+        extended_asked_on=extended[1] if extended else None,
         pauses=tuple(clock.Pause(start, end) for start, end in pauses),
     )
 
@@ -362,3 +362,98 @@ def test_the_timescale_pages_in_the_browser_of_a_test_client(personas: Personas)
     # The home page's task list of the review shows the due date.
     overview = lead.get(reverse("reviews:review", args=[review.uuid])).content.decode()
     assert f"Due {due:%-d %B %Y}" in overview
+
+
+def test_a_decision_sent_twice_says_it_was_decided_already(personas: Personas) -> None:
+    """A second click, or a form left open while the request was decided: a plain message on
+    the request's page, not a page that is not found; nothing changes."""
+    review = flow.with_team(personas)
+    due = stored(review)[1]
+    assert due is not None
+    asked = timescales.request_extension(
+        review, add_working_days(due, 10), "Fictional", by=personas.lead_reviewer
+    )
+    chair = sign_in(Client(), personas.cmr_panel_chair)
+    url = reverse("reviews:extension", args=[review.uuid, asked.uuid])
+    chair.post(url, {"decision": "approve", "reason": "Fictional: reasonable"})
+    again = chair.post(
+        url, {"decision": "refuse", "reason": "Fictional: changed my mind"}, follow=True
+    )
+    assert again.status_code == 200
+    assert "This request was decided already: approved." in again.content.decode()
+    asked.refresh_from_db()
+    assert (asked.status, asked.decision_reason) == ("approved", "Fictional: reasonable")
+    # Anyone else posting a decision still finds nothing.
+    lead = sign_in(Client(), personas.lead_reviewer)
+    assert lead.post(url, {"decision": "approve", "reason": "F"}).status_code == 404
+
+
+def test_a_pause_while_an_extension_waits_is_left_out_of_the_clock(personas: Personas) -> None:
+    """The date asked for was chosen before the pause: every working day the clock stood since
+    the request moves it on, also those before the chair's decision."""
+    review = flow.with_team(personas)
+    opened = timezone.localdate(review.opened_at)
+    due = stored(review)[1]
+    assert due is not None
+    new_due = add_working_days(due, 10)
+    paused_on, decided_on, resumed_on = (add_working_days(opened, n) for n in (2, 5, 8))
+    with at(add_working_days(opened, 1)):
+        asked = timescales.request_extension(
+            review, new_due, "Fictional", by=personas.lead_reviewer
+        )
+    with at(paused_on):
+        timescales.pause_clock(review, "Fictional: the police asked", by=personas.lead_reviewer)
+    with at(decided_on):
+        timescales.decide_extension(asked, approve=True, reason="F", by=personas.cmr_panel_chair)
+    with at(resumed_on):
+        timescales.resume_clock(review, by=personas.lead_reviewer)
+    assert stored(review)[1] == add_working_days(new_due, 6)
+
+
+def test_a_pause_that_moves_nothing_sends_no_reminder_again(personas: Personas) -> None:
+    """Paused and resumed the same day, the due date stays: its reminders are not sent twice."""
+    review = flow.with_team(personas)
+    due = stored(review)[1]
+    assert due is not None
+    with at(due):
+        reminders.sweep()
+        timescales.pause_clock(review, "Fictional", by=personas.lead_reviewer)
+        timescales.resume_clock(review, by=personas.lead_reviewer)
+        assert stored(review)[1] == due
+        reminders.sweep()
+    assert (
+        Notification.objects.filter(
+            recipient=personas.lead_reviewer,
+            message__contains="agreeing the terms of reference is due today",
+        ).count()
+        == 1
+    )
+
+
+def test_a_report_returned_is_not_shown_as_approved(personas: Personas) -> None:
+    """The CMR Panel chair's approval is done by an approval: a return ends nothing, and the
+    step starts afresh when the report is submitted again."""
+    review = flow.drafted(personas)
+    reviews.take_step(review, "submit", by=personas.lead_reviewer)
+    reviews.take_step(
+        review, "panel_return", by=personas.cmr_panel_chair, comments="Fictional: more work"
+    )
+    review = Review.objects.prefetch_related(*clock.clock_records()).get(pk=review.pk)
+    steps = {step.step: step for step in clock.timeline(review, clock.timescales())}
+    assert steps[Step.PANEL_APPROVAL].done is None
+    assert steps[Step.PANEL_APPROVAL].started is None
+    assert steps[Step.DRAFT_REPORT].done is None
+
+
+def test_the_lead_who_asked_is_told_of_the_decision_once(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    due = stored(review)[1]
+    assert due is not None
+    asked = timescales.request_extension(
+        review, add_working_days(due, 10), "Fictional", by=personas.lead_reviewer
+    )
+    timescales.decide_extension(asked, approve=False, reason="F", by=personas.cmr_panel_chair)
+    told = Notification.objects.filter(
+        recipient=personas.lead_reviewer, message__endswith="extension refused"
+    )
+    assert told.count() == 1
