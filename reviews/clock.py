@@ -228,8 +228,9 @@ def timeline(review: Review, targets: Mapping[str, ReviewTimescale]) -> list[Ste
                 for extension in reversed(extensions)
                 if extension.step == step
                 and started is not None
-                and extension.decided_at is not None
-                and timezone.localdate(extension.decided_at) >= started
+                # Asked during this run of the step: one asked before a report was returned
+                # and submitted again belongs to the earlier run.
+                and timezone.localdate(extension.requested_at) >= started
             ),
             None,
         )

@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -194,7 +195,8 @@ def decide_extension(
     the step takes the new due date (``clock``).
 
     Raises ReviewError when ``by`` is not the CMR Panel chair, the request was decided already,
-    no reason is given, or (approving) the review has moved on from the step, or the step's due
+    no reason is given, or (approving) the review has moved on from the step or the step has
+    started again since the request (a report returned and submitted again), or the step's due
     date has moved on to or past the date asked (a longer target set since).
     """
     if not may_decide_extension(by):
@@ -211,6 +213,11 @@ def decide_extension(
         raise ReviewError(
             f"The review has moved on from '{extension.get_step_display()}'. Refuse this "
             "request; a new one can be made for the step running now."
+        )
+    if approve and _asked_in_an_earlier_run(review, extension):
+        raise ReviewError(
+            f"This request was made before '{extension.get_step_display()}' started again. "
+            "Refuse it; a new one can be made for the step running now."
         )
     if approve and review.due_on is not None and review.due_on >= extension.new_due:
         raise ReviewError(
@@ -239,6 +246,15 @@ def decide_extension(
         url=review_url(review, "timescale"),
     )
     return extension
+
+
+def _asked_in_an_earlier_run(review: Review, extension: Extension) -> bool:
+    """Whether the step running began after the extension was asked: a report returned and
+    submitted again since, or its approval started again."""
+    prefetch_related_objects([review], *clock.clock_records())
+    current = clock.running(review, clock.timeline(review, clock.timescales()))
+    asked = timezone.localdate(extension.requested_at)
+    return current is not None and current.started is not None and current.started > asked
 
 
 @transaction.atomic

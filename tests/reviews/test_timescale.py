@@ -457,3 +457,30 @@ def test_the_lead_who_asked_is_told_of_the_decision_once(personas: Personas) -> 
         recipient=personas.lead_reviewer, message__endswith="extension refused"
     )
     assert told.count() == 1
+
+
+def test_an_extension_asked_before_the_step_started_again_cannot_be_approved(
+    personas: Personas,
+) -> None:
+    """Asked during the CMR Panel chair's first reading; the report returned and submitted again
+    since: the request belongs to the earlier run and is refused, and never moves the new run."""
+    review = flow.drafted(personas)
+    today = timezone.localdate()
+    with at(today):
+        reviews.take_step(review, "submit", by=personas.lead_reviewer)
+        due = stored(review)[1]
+        assert due is not None
+        asked = timescales.request_extension(
+            review, add_working_days(due, 10), "Fictional", by=personas.sbni_officer
+        )
+    with at(add_working_days(today, 1)):
+        reviews.take_step(review, "panel_return", comments="Fictional", by=personas.cmr_panel_chair)
+    again = add_working_days(today, 2)
+    with at(again):
+        reviews.take_step(review, "submit", by=personas.lead_reviewer)
+        with pytest.raises(ReferralError, match="started again"):
+            timescales.decide_extension(
+                asked, approve=True, reason="Fictional", by=personas.cmr_panel_chair
+            )
+    panel = ReviewTimescale.objects.get(step=Step.PANEL_APPROVAL)
+    assert stored(review) == (Step.PANEL_APPROVAL, clock.target_due(again, panel))
