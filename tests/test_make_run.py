@@ -106,16 +106,24 @@ def start(var: Path, port: str) -> Run:
         if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SITE_URL"}
     }
     env |= {"PORT": port, "VAR_DIR": str(var)}
-    process = subprocess.Popen(
-        [str(SCRIPT)],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    # As from a terminal, Ctrl-C is not ignored on entry, however these tests were started: a
+    # shell running them in the background ignores SIGINT and its children inherit that, and a
+    # shell cannot trap a signal ignored on entry. A handled signal is reset to its default in
+    # the child.
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [str(SCRIPT)],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     run = Run(process, var, int(port) if port.isdigit() else 0)
     run.start_reading()
     return run
