@@ -135,14 +135,17 @@ def change_family_member(
     request: HttpRequest | None = None,
 ) -> FamilyMember:
     """Change a family member's entry of the plan: their participation, contact and
-    arrangements."""
+    arrangements. An entry sent again unchanged saves and audits nothing."""
     review = locked_review(member.review)
     member = FamilyMember.objects.select_for_update().get(pk=member.pk)
     before = _audited(member)
     fields = _planned(review, values, by)
-    for name, value in fields.items():
-        setattr(member, name, value)
-    member.save(update_fields=list(fields))
+    changed = [name for name, value in fields.items() if getattr(member, name) != value]
+    if not changed:
+        return member  # the same entry sent again: nothing to save or to audit
+    for name in changed:
+        setattr(member, name, fields[name])
+    member.save(update_fields=changed)
     after = _audited(member)
     audit_review(
         "family_member_changed",

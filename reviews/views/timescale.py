@@ -59,6 +59,9 @@ def timescale(request: HttpRequest, review_uuid: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pause(request: HttpRequest, review_uuid: str) -> HttpResponse:
     review = _keeper_review(request, review_uuid)
+    if review.status != Review.Status.OPEN:
+        messages.info(request, "The review is closed: its clock has stopped.")
+        return redirect("reviews:timescale", review.uuid)
     form = PauseForm(
         posted(request),
         proceedings=Proceeding.objects.filter(referral=review.referral_id).still_open(),

@@ -368,3 +368,16 @@ def test_the_family_page_costs_the_same_queries_however_many_contacts(
         flow.tell_the_date_of_publication(review, personas)
         flow.family_member(review, personas, role, contact=review.team.first())
     assert counted() == before
+
+
+def test_an_entry_sent_again_unchanged_saves_and_audits_nothing(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    values = {"role": FamilyMember.Role.MOTHER, "participation": "invited"}
+    mother = family.add_family_member(review, dict(values), by=personas.lead_reviewer)
+    changed = AuditEvent.objects.filter(action="review.family_member_changed")
+    family.change_family_member(mother, dict(values), by=personas.lead_reviewer)
+    assert not changed.exists()
+    family.change_family_member(
+        mother, values | {"participation": "taking_part"}, by=personas.lead_reviewer
+    )
+    assert changed.get().changes["participation"] == ["invited", "taking_part"]

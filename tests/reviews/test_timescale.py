@@ -484,3 +484,14 @@ def test_an_extension_asked_before_the_step_started_again_cannot_be_approved(
             )
     panel = ReviewTimescale.objects.get(step=Step.PANEL_APPROVAL)
     assert stored(review) == (Step.PANEL_APPROVAL, clock.target_due(again, panel))
+
+
+def test_a_closed_reviews_clock_offers_no_pause(personas: Personas) -> None:
+    review = flow.with_team(personas)
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.CLOSED, stage="closed")
+    lead = sign_in(Client(), personas.lead_reviewer)
+    for method in (lead.get, lead.post):
+        answer = method(reverse("reviews:pause", args=[review.uuid]), follow=True)
+        assert answer.redirect_chain[-1][0] == reverse("reviews:timescale", args=[review.uuid])
+        assert "The review is closed: its clock has stopped." in answer.content.decode()
+    assert not ClockPause.objects.exists()
