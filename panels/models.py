@@ -209,6 +209,7 @@ class Panel(models.Model):
             ("view_panel_cases", "Can see the panel's cases"),
             ("log_referral", "Can log a referral for the panel"),
             ("manage_panel", "Can manage the panel's members"),
+            ("monitor_panel", "Can see the panel's monitoring figures"),
         ]
 
     def __str__(self) -> str:

@@ -11,9 +11,10 @@ from panels.access import grant, revoke
 from panels.models import Membership, Panel, User
 from panels.tasks import send_invitation
 
-PANEL_PERMISSIONS = ("view_panel_cases", "log_referral", "manage_panel")
+PANEL_PERMISSIONS = ("view_panel_cases", "log_referral", "manage_panel", "monitor_panel")
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Membership.Role.CHAIR: ("view_panel_cases", "log_referral", "manage_panel"),
+    # A panel's chair answers for its work: the monitoring figures of its cases (issue 20).
+    Membership.Role.CHAIR: ("view_panel_cases", "log_referral", "manage_panel", "monitor_panel"),
     Membership.Role.ADMINISTRATOR: ("view_panel_cases", "log_referral", "manage_panel"),
     Membership.Role.MEMBER: ("view_panel_cases", "log_referral"),
 }
