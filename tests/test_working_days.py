@@ -3,8 +3,15 @@
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cmr_portal.kernel.working_days import add_working_days, is_working_day, working_days_between
+from cmr_portal.kernel.working_days import (
+    add_working_days,
+    is_working_day,
+    working_day_number,
+    working_days_between,
+)
 
 
 def d(text: str) -> datetime.date:
@@ -53,3 +60,22 @@ def test_counting_working_days_both_ways() -> None:
     start = d("2026-01-05")
     for count in range(0, 60, 7):
         assert working_days_between(start, add_working_days(start, count)) == count
+
+
+DAYS = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2040, 12, 31))
+
+
+@given(DAYS, DAYS)
+def test_working_days_between_counts_each_working_day_after_the_start(
+    start: datetime.date, end: datetime.date
+) -> None:
+    """Two lookups give what counting day by day gives, either side of 2000 (the numbers' first
+    year), across years and backwards."""
+    low, high = sorted((start, end))
+    counted = sum(
+        is_working_day(low + datetime.timedelta(days=offset))
+        for offset in range(1, (high - low).days + 1)
+    )
+    assert working_days_between(low, high) == counted
+    assert working_days_between(high, low) == -counted
+    assert working_day_number(high) - working_day_number(low) == counted

@@ -35,21 +35,45 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
     return day
 
 
-@lru_cache(maxsize=4096)
+# Working days are counted from this year on: any year works, before it too.
+EPOCH_YEAR = 2000
+
+
+@lru_cache(maxsize=256)
+def _running_count(year: int) -> tuple[int, ...]:
+    """For each day of ``year`` (index 0 is 1 January), the working days from 1 January to it."""
+    counts, count = [], 0
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        count += is_working_day(day)
+        counts.append(count)
+        day += DAY
+    return tuple(counts)
+
+
+@lru_cache(maxsize=256)
+def _before(year: int) -> int:
+    """The working days from 1 January of ``EPOCH_YEAR`` to the day before 1 January of
+    ``year`` (negative for earlier years)."""
+    step = 1 if year >= EPOCH_YEAR else -1
+    total = 0
+    for each in range(EPOCH_YEAR, year, step):
+        total += _running_count(each if step == 1 else each - 1)[-1]
+    return total * step
+
+
+def working_day_number(day: datetime.date) -> int:
+    """The working days from 1 January 2000 to ``day`` included: the difference of two days'
+    numbers is the working days between them, however far apart, in two lookups."""
+    return _before(day.year) + _running_count(day.year)[day.timetuple().tm_yday - 1]
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """How many working days from ``start`` to ``end``: after ``start``, up to ``end`` included.
 
     Negative when ``end`` is before ``start``, so that "overdue by 3 working days" reads naturally.
     """
-    if end < start:
-        return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += DAY
-        if is_working_day(day):
-            count += 1
-    return count
+    return working_day_number(end) - working_day_number(start)
 
 
 def latest_start(due_by: datetime.date, working_days: int) -> datetime.date:
