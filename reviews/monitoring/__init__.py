@@ -1,0 +1,1 @@
+"""The SBNI's monitoring figures, their charts and their downloads (issue 20)."""
