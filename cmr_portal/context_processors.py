@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 from cmr_portal.kernel.notifications.models import Notification
 from panels.models import SBNI_STAFF, User
 from panels.security import second_factor_done
+from reviews.monitoring.filters import may_monitor
 
 
 def unread(user: object) -> int:
@@ -37,15 +38,17 @@ def _address(url_name: str, prefix: str) -> str:
     return reverse(url_name)
 
 
-def menu(request: HttpRequest, is_sbni_staff: bool) -> list[MenuItem]:
+def menu(request: HttpRequest, is_sbni_staff: bool, monitors: bool) -> list[MenuItem]:
     """The service navigation of a signed-in person: the SBNI's queue and meetings for SBNI staff,
-    the admin site for staff; the entry of the page shown marked as current."""
+    the monitoring figures for SBNI staff and panel chairs (``monitors``), the admin site for
+    staff; the entry of the page shown marked as current."""
     entries = [
         ("Home", "home"),
         ("Referrals", "referrals:list"),
         *([("SBNI queue", "referrals:queue")] if is_sbni_staff else []),
         *([("CMR Panel meetings", "referrals:meetings")] if is_sbni_staff else []),
         ("Reviews", "reviews:list"),
+        *([("Monitoring", "reviews:monitoring")] if monitors else []),
         ("Your panels", "panels:list"),
         *([("Administration", "admin:index")] if request.user.is_staff else []),
     ]
@@ -66,5 +69,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
         # The menu shows only once both factors are done: before that it leads nowhere.
         "show_navigation": signed_in,
         "unread_notifications": unread(request.user) if signed_in else 0,
-        "menu": menu(request, is_sbni_staff) if signed_in else [],
+        "menu": menu(request, is_sbni_staff, is_sbni_staff or may_monitor(request.user))
+        if signed_in and isinstance(request.user, User)
+        else [],
     }

@@ -278,6 +278,12 @@ REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
 # An email is tried, 1, 2, 4... minutes apart and then hourly, for this long before it is left
 # for the administrators: the longest outage of the mail server or the broker that loses nothing.
 EMAIL_HORIZON_HOURS = env.float("EMAIL_HORIZON_HOURS", default=48)
+# The monitoring figures are worked out again this often (minutes): about a minute and a half's
+# work at national scale (docs/performance.md), shown on the page with the time it was done.
+MONITORING_REFRESH_MINUTES = env.int("MONITORING_REFRESH_MINUTES", default=60)
+# Counts from 1 to this less one leave the monitoring page only as "fewer than 5" (disclosure
+# control: reviews/monitoring/disclosure.py).
+DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=5)
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "cmr_portal.kernel.notifications.tasks.sweep",
@@ -288,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
     "email-sweep": {
         "task": "cmr_portal.kernel.notifications.tasks.send_due_emails",
         "schedule": 60,
+    },
+    "monitoring-refresh": {
+        "task": "reviews.tasks.refresh_monitoring",
+        "schedule": MONITORING_REFRESH_MINUTES * 60,
     },
 }
 

@@ -103,17 +103,12 @@ class StepClock:
         running = self.started is not None and self.done is None
         return running and any(pause.ended_on is None for pause in self.pauses)
 
-    @property
-    def paused_working_days(self) -> int:
-        """Working days added for pauses after the step's start, or after the extension was
-        asked for."""
-        if self.started is None:
-            return 0
-        since = max(self.extended_asked_on or self.started, self.started)
+    def _paused_since(self, since: datetime.date) -> int:
+        """Working days the clock stood paused after ``since``, up to the day the step was done
+        (or today, for the pauses that ended, while it runs)."""
         if self.done is None:
             return paused_days(self.pauses, since)
         done = self.done
-        # A step done: the pauses count up to the day it was done.
         return paused_days(
             (
                 Pause(pause.started_on, min(pause.ended_on or done, done))
@@ -122,6 +117,22 @@ class StepClock:
             ),
             since,
         )
+
+    @property
+    def paused_working_days(self) -> int:
+        """Working days added for pauses after the step's start, or after the extension was
+        asked for."""
+        if self.started is None:
+            return 0
+        return self._paused_since(max(self.extended_asked_on or self.started, self.started))
+
+    @property
+    def taken(self) -> int | None:
+        """The working days from the step's start to the day it was done, less the days the
+        clock stood paused between them (as the due date adds them); None until done."""
+        if self.started is None or self.done is None:
+            return None
+        return working_days_between(self.started, self.done) - self._paused_since(self.started)
 
     @property
     def due(self) -> datetime.date | None:

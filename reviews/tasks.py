@@ -17,6 +17,7 @@ from panels.models import User
 from referrals.workflow import ReferralError
 from reviews import chronology, documents, services
 from reviews.models import ChronologyImport, ReportExport, Review
+from reviews.monitoring.refresh import refresh
 
 XLSX = next(mime for mime, (extension, _) in ACCEPTED.items() if extension == "xlsx")
 
@@ -161,3 +162,10 @@ def import_chronology_file(import_pk: int) -> None:
         imports.update(status=ChronologyImport.Status.FAILED, finished_at=timezone.now())
         raise
     imports.update(rows_read=made.rows, finished_at=timezone.now(), **outcome)
+
+
+@shared_task
+def refresh_monitoring() -> None:
+    """Work the monitoring figures out again (Celery beat, every ``MONITORING_REFRESH_MINUTES``);
+    a second one started while one runs does nothing."""
+    refresh()

@@ -29,7 +29,7 @@ from reviews.models.core import (
     TermsOfReference,
     open_due,
 )
-from reviews.models.monitoring import CaseRoute, ChartDrawing, Fact, Figure, Refresh, Tally
+from reviews.models.monitoring import CaseRoute, ChartDrawing, Fact, Figure, Refresh, Summary, Tally
 
 __all__ = [
     "EXPORT_STUCK_AFTER",
@@ -61,6 +61,7 @@ __all__ = [
     "ReviewTimescale",
     "SectionComment",
     "StageChange",
+    "Summary",
     "Tally",
     "TermsOfReference",
     "open_due",

@@ -108,6 +108,24 @@ class Tally(models.Model):
         return f"{self.get_figure_display()}: {self.label} ({self.count})"
 
 
+class Summary(models.Model):
+    """The figures of one period (``code``: a financial year or quarter, ``reviews.monitoring.
+    periods``) or the standing figures (``code`` "standing") for one scope: one panel or every
+    panel (``panel`` None), one route or every route (``route`` ""), as JSON
+    (``reviews.monitoring.figures.Figures``)."""
+
+    code = models.CharField(max_length=20)
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, null=True, related_name="+")
+    route = models.CharField(max_length=20, blank=True, choices=CaseRoute.choices)
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["code", "panel", "route"], name="summary_scope")]
+
+    def __str__(self) -> str:
+        return f"Figures of {self.code}"
+
+
 class Refresh(models.Model):
     """One working out of the figures: when it began and ended, as of which day, how many facts
     and how long it took (seconds). The page shows the latest finished one's time."""
@@ -115,6 +133,8 @@ class Refresh(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
     as_of = models.DateField()
+    # The month of the earliest fact: the first financial year the page offers.
+    first_month = models.DateField(null=True)
     facts = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(null=True)
     requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")

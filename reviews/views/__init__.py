@@ -20,6 +20,7 @@ gets 404, as for a review that does not exist.
 - `history`: the review's history, a long text's changes line by line, who has viewed it
 - `notices`: the notice of publication to the Department of Health
 - `proceedings`: the parallel proceedings of the review's case (the referral's own pages)
+- `monitoring`: the SBNI's monitoring figures of every case, and the records behind each
 """
 
 from reviews.views import (
@@ -34,6 +35,7 @@ from reviews.views import (
     findings,
     history,
     lists,
+    monitoring,
     notices,
     overview,
     proceedings,
@@ -53,6 +55,7 @@ __all__ = [
     "findings",
     "history",
     "lists",
+    "monitoring",
     "notices",
     "overview",
     "proceedings",

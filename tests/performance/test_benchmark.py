@@ -75,10 +75,12 @@ def test_the_benchmark_runs_on_fictional_scale_data(
     assert ("Referral", "panel member") in pages
     assert ("SBNI queue", "SBNI officer") in pages
     # The sixteen pages of issue 10, each persona's home page (issue 17), the accessibility
-    # statement, which measures what every request costs, and the admin's lists as a system
-    # administrator (issue 18).
+    # statement, which measures what every request costs, the admin's lists as a system
+    # administrator (issue 18), and the monitoring page for an SBNI officer and a panel chair,
+    # with the records behind a figure (issue 20).
     admin = [name for name, persona in pages if name.startswith(ADMIN_PAGE)]
-    assert len(pages) - len(admin) == 26
+    assert len(pages) - len(admin) == 30
+    assert {("Monitoring", "SBNI officer"), ("Monitoring", "panel chair")} <= set(pages)
     assert {"Admin: audit trail", "Admin: audit trail, an email", "Admin: notifications"} <= set(
         admin
     )
@@ -89,7 +91,13 @@ def test_the_benchmark_runs_on_fictional_scale_data(
         assert 0 < row["floor_ms"] < row["p50_ms"]  # the page does more than its SQL
         assert row["ratio"] > 1
         assert row["cpu_ms"] > 0
-    for persona in ("panel member", "SBNI officer", "lead reviewer", "agency contact"):
+    for persona in (
+        "panel member",
+        "SBNI officer",
+        "lead reviewer",
+        "agency contact",
+        "panel chair",
+    ):
         assert ("Home", persona) in pages
     assert all(0 < row["queries"] <= MAX_QUERIES for row in pages.values())
     assert results["sweep"]["full"]["first"]["reminders"] > 0

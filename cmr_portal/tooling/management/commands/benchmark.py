@@ -46,6 +46,7 @@ from cmr_portal.tooling.benchmarks import signed_in_session
 from panels.models import Membership, SbniRole, User
 from referrals.models import Referral
 from reviews.models import FindingSection, Review, ReviewMember
+from reviews.monitoring.periods import financial_year_of
 
 # The targets of issue 10.
 MAX_QUERIES = 12
@@ -99,13 +100,19 @@ def personas() -> dict[str, User]:
     )
     officer = User.objects.filter(groups__name=SbniRole.SBNI_OFFICER).order_by("id").first()
     contact = User.objects.filter(agency__isnull=False).order_by("id").first()
-    if member is None or lead is None or officer is None or contact is None:
+    chair = (
+        Membership.objects.filter(role=Membership.Role.CHAIR, panel__code="BEL")
+        .select_related("user")
+        .first()
+    )
+    if member is None or lead is None or officer is None or contact is None or chair is None:
         raise CommandError("No scale data here: run generate_scale_data first.")
     return {
         "panel member": member.user,
         "SBNI officer": officer,
         "lead reviewer": User.objects.get(pk=lead["user"]),
         "agency contact": contact,
+        "panel chair": chair.user,
         ADMINISTRATOR: system_administrator(),
     }
 
@@ -139,6 +146,7 @@ def pages(people: dict[str, User]) -> list[Page]:
     section = FindingSection.objects.filter(review=review).order_by("id").first()
     assert section is not None
     referral_url = reverse("referrals:overview", args=[sent.uuid])
+    this_year = financial_year_of(timezone.localdate())
     review_url = reverse("reviews:review", args=[review.uuid])
     return [
         Page("Referral list, filtered", "panel member", "/referrals/?status=decided&sort=newest"),
@@ -175,6 +183,15 @@ def pages(people: dict[str, User]) -> list[Page]:
         Page("Accessibility statement", "panel member", reverse("accessibility"), fixed=True),
         Page("Notifications", "panel member", reverse("notifications:centre")),
         Page("Notifications", "lead reviewer", reverse("notifications:centre")),
+        # The figures of the financial year as it stands (issue 20), and the records behind one.
+        Page("Monitoring", "SBNI officer", reverse("reviews:monitoring")),
+        Page("Monitoring", "panel chair", reverse("reviews:monitoring")),
+        Page(
+            "Monitoring, records behind a figure",
+            "SBNI officer",
+            reverse("reviews:monitoring_records")
+            + f"?period={this_year}&figure=step&key=cmr_panel",
+        ),
     ]
 
 

@@ -1,0 +1,172 @@
+"""Who may see which monitoring figures, and the choice of period, panel and route a page makes.
+
+SBNI staff see every panel's figures; a panel's chair (``panels.monitor_panel``, granted with
+the chair) sees their own panel's; anyone else gets the 404 of a page that is not there.
+"""
+
+import datetime
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import Http404
+from django.urls import reverse
+
+from panels.access import granted
+from panels.models import SBNI_STAFF, Panel, User
+from reviews.models import CaseRoute, Figure, Refresh
+from reviews.monitoring.figures import Scope
+from reviews.monitoring.periods import (
+    MONTH_NAMES,
+    Period,
+    add_months,
+    financial_year_of,
+    month_name,
+)
+
+
+def monitored_panels(user: User) -> tuple[int, ...] | None:
+    """The panels whose figures ``user`` may see: None for every panel (SBNI staff), else the
+    keys of the panels they chair. Raises ``Http404`` for anyone who may see none."""
+    if user.has_sbni_role(*SBNI_STAFF):
+        return None
+    chaired = tuple(granted(user, "panels.monitor_panel", Panel))
+    if not chaired:
+        raise Http404
+    return chaired
+
+
+def may_monitor(user: User) -> bool:
+    """Whether the menu offers ``user`` the monitoring page."""
+    return user.has_sbni_role(*SBNI_STAFF) or bool(granted(user, "panels.monitor_panel", Panel))
+
+
+QUARTERS = [("", "The whole year")] + [
+    (f"q{number}", f"Quarter {number}: {MONTH_NAMES[3 * number % 12]} to {end}")
+    for number, end in zip(range(1, 5), ("June", "September", "December", "March"), strict=True)
+]
+
+
+def choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def chosen(what: str) -> dict[str, str]:
+    """A choice's messages: the value sent is never repeated back."""
+    return {
+        "invalid_choice": f"Choose {what} from the list",
+        "null_characters_not_allowed": f"Choose {what} from the list",
+    }
+
+
+class MonitoringFilter(forms.Form):
+    """The period (a financial year, one of its quarters, or a range of months), the panel and
+    the route of the figures. Unbound or invalid, it gives the current financial year, every
+    panel the viewer may see and every route."""
+
+    year = forms.ChoiceField(
+        label="Financial year", required=False, error_messages=chosen("a year")
+    )
+    quarter = forms.ChoiceField(
+        label="Quarter", choices=QUARTERS, required=False, error_messages=chosen("a quarter")
+    )
+    start = forms.ChoiceField(label="From", required=False, error_messages=chosen("a month"))
+    end = forms.ChoiceField(label="To", required=False, error_messages=chosen("a month"))
+    panel = forms.ChoiceField(label="Panel", required=False, error_messages=chosen("a panel"))
+    route = forms.ChoiceField(
+        label="Route",
+        choices=[("", "Every route"), *CaseRoute.choices],
+        required=False,
+        error_messages=chosen("a route"),
+    )
+
+    def __init__(
+        self,
+        data: object,
+        *,
+        panels: Sequence[Panel],
+        every_panel: bool,
+        refresh: Refresh | None,
+        today: datetime.date,
+    ) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.today = today
+        current = financial_year_of(today)
+        first = refresh.first_month if refresh and refresh.first_month else today
+        years = range(current, financial_year_of(min(first, today)) - 1, -1)
+        choices(self, "year").choices = [
+            (str(year), f"April {year} to March {year + 1}") for year in years
+        ]
+        months = []
+        month = datetime.date(financial_year_of(first), 4, 1)
+        while month <= today:
+            months.append((f"{month:%Y-%m}", month_name(month)))
+            month = add_months(month, 1)
+        choices(self, "start").choices = [("", "Choose a month"), *months]
+        choices(self, "end").choices = [("", "Choose a month"), *months]
+        choices(self, "panel").choices = [
+            *([("", "Every panel")] if every_panel or len(panels) > 1 else []),
+            *((str(panel.pk), panel.name) for panel in panels),
+        ]
+        self.panels, self.every_panel = panels, every_panel
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if bool(cleaned.get("start")) != bool(cleaned.get("end")):
+            self.add_error(
+                "end" if cleaned.get("start") else "start",
+                "Choose both the first and the last month of the range, or neither",
+            )
+        return cleaned
+
+    def period(self) -> Period:
+        """The period chosen, or the current financial year."""
+        chosen = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if chosen.get("start") and chosen.get("end"):
+            found = Period.parse(f"{chosen['start']}..{chosen['end']}")
+        else:
+            year = chosen.get("year") or str(financial_year_of(self.today))
+            found = Period.parse(f"{year}-{chosen['quarter']}" if chosen.get("quarter") else year)
+        return found or Period.financial_year(financial_year_of(self.today))
+
+    def scope(self) -> Scope:
+        """The panels and route chosen, within what the viewer may see."""
+        chosen = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        panel = chosen.get("panel")
+        if panel:
+            panels: tuple[int, ...] | None = (int(panel),)
+        elif self.every_panel:
+            panels = None
+        else:
+            panels = tuple(each.pk for each in self.panels)
+        return Scope(panels, chosen.get("route") or "")
+
+
+class Links:
+    """The addresses of the lists of records behind the figures of one page: the page's period,
+    panel and route, and what each figure adds."""
+
+    def __init__(self, period: Period, scope: Scope, chosen_panel: str) -> None:
+        self.base = reverse("reviews:monitoring_records")
+        self.query: dict[str, object] = {"period": period.code}
+        if chosen_panel:
+            self.query["panel"] = chosen_panel
+        if scope.route:
+            self.query["route"] = scope.route
+
+    def __call__(self, figure: str, key: str, **more: object) -> str:
+        """The list behind ``figure`` for ``key`` ("" for every key); ``year`` names a financial
+        year instead of the page's period; anything else (``agency``, ``within``) filters."""
+        query = {**self.query, "figure": figure}
+        if key:
+            query["key"] = key
+        year = more.pop("year", None)
+        if year is not None:
+            query["period"] = str(year)
+        query.update({name: value for name, value in more.items() if value is not None})
+        return f"{self.base}?{urlencode(query)}"
+
+
+FIGURES = frozenset(Figure.values)

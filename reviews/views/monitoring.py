@@ -1,0 +1,146 @@
+"""The SBNI's monitoring page (issue 20): timeliness, the pipeline, actions and learning themes for
+a period, panel and route, each figure linked to the list of records behind it."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cmr_portal.kernel.audit.services import record
+from cmr_portal.kernel.pagination import counted_page
+from panels.access import signed_in_user
+from panels.models import SBNI_STAFF, Panel
+from reviews.models import Fact, Figure
+from reviews.monitoring import charts, filters, tables
+from reviews.monitoring.figures import Scope, latest_refresh, read
+from reviews.monitoring.periods import Period
+
+# The page's sections and the tables (``tables.Table.id``) in each.
+SECTIONS = {
+    "timeliness": ("referral-steps", "referral-trend", "review-steps", "review-trend"),
+    "pipeline": ("referrals-open", "reviews-open", "outcomes"),
+    "actions": ("actions",),
+    "themes": ("themes", "themes-together", "themes-by-year"),
+}
+# The figures counted now, whatever the period: no month.
+STANDING = frozenset({Figure.OVERDUE, Figure.REFERRAL_OPEN, Figure.REVIEW_OPEN})
+
+
+@require_GET
+def monitoring(request: HttpRequest) -> HttpResponse:
+    """The figures of the period, panel and route chosen (by default the current financial year,
+    every panel the viewer may see, every route), with their charts and tables."""
+    user = signed_in_user(request)
+    allowed = filters.monitored_panels(user)
+    panels = list(Panel.objects.all() if allowed is None else Panel.objects.filter(pk__in=allowed))
+    refresh = latest_refresh()
+    form = filters.MonitoringFilter(
+        request.GET or None,
+        panels=panels,
+        every_panel=allowed is None,
+        refresh=refresh,
+        today=timezone.localdate(),
+    )
+    period, scope = form.period(), form.scope()
+    chosen_panel = request.GET.get("panel", "") if form.is_bound and form.is_valid() else ""
+    figures = read(scope, period, refresh)
+    link = filters.Links(period, scope, chosen_panel)
+    every = tables.tables(figures, link)
+    drawn = charts.draw_all([chart for table in every if (chart := table.chart())])
+    return render(
+        request,
+        "monitoring/monitoring.html",
+        {
+            "form": form,
+            "figures": figures,
+            "refresh": refresh,
+            "period": period,
+            "scope_label": _scope_label(scope, panels),
+            "sections": {
+                section: [
+                    (table, table.chart(), drawn.get(table.id))
+                    for table in every
+                    if table.id in ids
+                ]
+                for section, ids in SECTIONS.items()
+            },
+            "refresh_minutes": settings.MONITORING_REFRESH_MINUTES,
+        },
+    )
+
+
+def _scope_label(scope: Scope, panels: list[Panel]) -> str:
+    if scope.panels is None:
+        return "Every panel"
+    names = {panel.pk: panel.name for panel in panels}
+    return ", ".join(names.get(pk, "") for pk in scope.panels)
+
+
+@require_GET
+def records(request: HttpRequest) -> HttpResponse:
+    """The records behind one figure of the monitoring page, a page at a time: only those of
+    the panels the viewer may see. Audited: the list names cases."""
+    user = signed_in_user(request)
+    allowed = filters.monitored_panels(user)
+    figure = request.GET.get("figure", "")
+    period = Period.parse(request.GET.get("period", ""))
+    if figure not in filters.FIGURES or period is None:
+        raise Http404
+    facts = Fact.objects.filter(figure=figure)
+    panel = request.GET.get("panel", "")
+    if panel:
+        if not panel.isdigit() or (allowed is not None and int(panel) not in allowed):
+            raise Http404
+        facts = facts.filter(panel_id=int(panel))
+    elif allowed is not None:
+        facts = facts.filter(panel_id__in=allowed)
+    if key := request.GET.get("key", ""):
+        facts = facts.filter(key=key)
+    if route := request.GET.get("route", ""):
+        facts = facts.filter(route=route)
+    if (agency := request.GET.get("agency", "")).isdigit():
+        facts = facts.filter(agency_id=int(agency))
+    if request.GET.get("within") == "no":
+        facts = facts.filter(within=False)
+    if figure not in STANDING:
+        facts = facts.filter(month__gte=period.first, month__lte=period.last)
+    order = {
+        Figure.STEP: ("-done_on", "-id"),
+        Figure.OUTCOME: ("-done_on", "-id"),
+        Figure.VERIFIED: ("-done_on", "-id"),
+        Figure.ACTION: ("due_on", "id"),
+    }.get(Figure(figure), ("-value", "-started_on", "id"))
+    page = counted_page(
+        facts.select_related("referral", "review", "action", "agency", "panel").order_by(*order),
+        request.GET.get("page"),
+    )
+    first = next(iter(page), None)
+    title = first.label if first is not None and key else Figure(figure).label
+    record(
+        "monitoring.records_viewed",
+        actor=user,
+        summary=f"Listed the records behind a monitoring figure: {title}, {period.label}",
+        changes={name: value for name, value in request.GET.items() if name != "page"},
+        request=request,
+    )
+    return render(
+        request,
+        "monitoring/records.html",
+        {
+            "page": page,
+            "figure": figure,
+            "title": title,
+            "period": period,
+            "standing": figure in STANDING,
+            "sbni": user.has_sbni_role(*SBNI_STAFF),
+            "query": _without_page(request),
+        },
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The list's filters, for the pages' links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
