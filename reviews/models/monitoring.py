@@ -62,6 +62,9 @@ class Fact(models.Model):
     figure = models.CharField(max_length=20, choices=Figure.choices)
     key = models.CharField(max_length=60)
     label = models.CharField(max_length=300)
+    # The day that places the fact in a period (a step's end, a decision's day, an action's due
+    # date, a review's opening), and its month; none for the facts of now.
+    day = models.DateField(null=True, blank=True)
     month = models.DateField(null=True, blank=True)
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="+")
     route = models.CharField(max_length=20, choices=CaseRoute.choices)
@@ -77,8 +80,9 @@ class Fact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["figure", "key", "month"], name="fact_figure"),
-            models.Index(fields=["panel", "figure", "key", "month"], name="fact_panel_figure"),
+            # The records behind a figure, a page at a time, in the order of their day.
+            models.Index(fields=["figure", "key", "day"], name="fact_figure"),
+            models.Index(fields=["panel", "figure", "key", "day"], name="fact_panel_figure"),
         ]
 
     def __str__(self) -> str:

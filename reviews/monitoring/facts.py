@@ -58,6 +58,11 @@ def month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def dated(day: datetime.date) -> dict[str, datetime.date]:
+    """A fact's day, which places it in a period, and its month."""
+    return {"day": day, "month": month(day)}
+
+
 def day(moment: datetime.datetime) -> datetime.date:
     return timezone.localdate(moment)
 
@@ -87,7 +92,7 @@ def step_fact(
         figure=Figure.STEP,
         key=step,
         label=STEP_LABELS[step],
-        month=month(done),
+        **dated(done),
         value=taken,
         within=done <= due,
         started_on=started,
@@ -268,7 +273,7 @@ def referral_state(
             figure=Figure.OUTCOME,
             key=WITHDRAWN,
             label="Withdrawn",
-            month=month(withdrawn),
+            **dated(withdrawn),
             done_on=withdrawn,
             **record,
         )
@@ -282,7 +287,7 @@ def referral_state(
             figure=Figure.OUTCOME,
             key=key,
             label=label,
-            month=month(decided),
+            **dated(decided),
             done_on=decided,
             **record,
         )
@@ -345,7 +350,7 @@ def review_facts(as_of: datetime.date) -> Iterator[Fact]:
                     figure=Figure.THEME,
                     key=str(theme.pk),
                     label=theme.name,
-                    month=month(opened),
+                    **dated(opened),
                     started_on=opened,
                     **record,
                 )
@@ -354,7 +359,7 @@ def review_facts(as_of: datetime.date) -> Iterator[Fact]:
                     figure=Figure.THEME_PAIR,
                     key=f"{first.pk}+{second.pk}",
                     label=f"{first.name} and {second.name}",
-                    month=month(opened),
+                    **dated(opened),
                     started_on=opened,
                     **record,
                 )
@@ -402,7 +407,7 @@ def action_facts(as_of: datetime.date) -> Iterator[Fact]:
             figure=Figure.ACTION,
             key=state,
             label=ACTION_STATES[state],
-            month=month(due),
+            **dated(due),
             due_on=due,
             **record,
         )
@@ -413,7 +418,7 @@ def action_facts(as_of: datetime.date) -> Iterator[Fact]:
                 figure=Figure.VERIFIED,
                 key="verified",
                 label="Verified",
-                month=month(verified),
+                **dated(verified),
                 value=working_days_between(approval, verified),
                 started_on=approval,
                 done_on=verified,

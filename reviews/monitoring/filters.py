@@ -156,15 +156,16 @@ class Links:
         if scope.route:
             self.query["route"] = scope.route
 
-    def __call__(self, figure: str, key: str, **more: object) -> str:
-        """The list behind ``figure`` for ``key`` ("" for every key); ``year`` names a financial
-        year instead of the page's period; anything else (``agency``, ``within``) filters."""
+    def __call__(
+        self, figure: str, key: str, *, period: Period | None = None, **more: object
+    ) -> str:
+        """The list behind ``figure`` for ``key`` ("" for every key), in ``period`` rather than
+        the page's where given; anything else (``agency``, ``within``) filters."""
         query = {**self.query, "figure": figure}
         if key:
             query["key"] = key
-        year = more.pop("year", None)
-        if year is not None:
-            query["period"] = str(year)
+        if period is not None:
+            query["period"] = period.code
         query.update({name: value for name, value in more.items() if value is not None})
         return f"{self.base}?{urlencode(query)}"
 

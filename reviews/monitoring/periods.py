@@ -111,3 +111,8 @@ def trend_start(period: Period, quarters: int = 8) -> datetime.date:
     make ``quarters`` where the period has fewer."""
     last_quarter = period.quarters[-1].first
     return min(period.quarters[0].first, add_months(last_quarter, -3 * (quarters - 1)))
+
+
+def trend_quarters(period: Period) -> list[Period]:
+    """The quarters a trend shows, in order (``trend_start``)."""
+    return Period.months(trend_start(period), period.last).quarters

@@ -16,7 +16,7 @@ from reviews.models import Action, Figure, Review
 from reviews.monitoring.charts import Chart, Series
 from reviews.monitoring.facts import ACTION_STATES, OVERDUE, STEP_LABELS, WITHDRAWN
 from reviews.monitoring.figures import REFERRAL_STEPS, REVIEW_STEPS, Distribution, Figures
-from reviews.monitoring.periods import financial_year_of, quarter_label
+from reviews.monitoring.periods import Period, financial_year_of, quarter_label, trend_quarters
 
 COUNT, TOTAL, STAT = "count", "total", "stat"
 NONE = "\N{EN DASH}"  # no records: nothing to work out
@@ -53,8 +53,9 @@ def count(value: int, link: str | None = None, kind: str = COUNT) -> Cell:
     return Cell(value, number(value), kind, link if value else None)
 
 
-def stat(value: float | None, text: str, base: int, parts: tuple[int, ...] = ()) -> Cell:
-    return Cell(value, text, STAT, None, base, parts)
+def stat(value: float | None, text: str, base: int, link: str | None = None) -> Cell:
+    """A median, percentile or age of ``base`` records, linked to them."""
+    return Cell(value, text, STAT, link if base else None, base)
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,8 @@ def _steps(figures: Figures, steps: Sequence[str], link: Linker, id: str, title:
                 str(STEP_LABELS[step]),
                 (
                     count(n, link(Figure.STEP, step)),
-                    stat(done.median, days(done.median), n),
-                    stat(done.p90, days(done.p90), n),
+                    stat(done.median, days(done.median), n, link(Figure.STEP, step)),
+                    stat(done.p90, days(done.p90), n, link(Figure.STEP, step)),
                     Cell(
                         None if share is None else round(share * 100),
                         NONE if share is None else f"{share:.0%}",
@@ -181,15 +182,16 @@ def _steps(figures: Figures, steps: Sequence[str], link: Linker, id: str, title:
     return Table(id, title, columns, tuple(rows))
 
 
-def _trend(figures: Figures, steps: Sequence[str], id: str, title: str) -> Table:
-    quarters = sorted({quarter for step in steps for quarter in figures.trend.get(step, {})})
+def _trend(figures: Figures, steps: Sequence[str], link: Linker, id: str, title: str) -> Table:
+    """The median of each step by quarter: the period's quarters, or the eight up to its end."""
     rows = []
-    for quarter in quarters:
+    for quarter in trend_quarters(figures.period):
         cells = []
         for step in steps:
-            done = figures.trend.get(step, {}).get(quarter, Distribution())
-            cells.append(stat(done.median, days(done.median), done.n))
-        rows.append(Row(quarter_label(quarter), tuple(cells)))
+            point = figures.trend.get(step, {}).get(quarter.first)
+            median, n = (point.median, point.n) if point else (None, 0)
+            cells.append(stat(median, days(median), n, link(Figure.STEP, step, period=quarter)))
+        rows.append(Row(quarter_label(quarter.first), tuple(cells)))
     columns = ("Quarter", *(str(STEP_LABELS[step]) for step in steps))
     plan = Plan("line", "working days", tuple(range(len(steps))), title)
     return Table(id, title, columns, tuple(rows), plan)
@@ -212,8 +214,8 @@ def _open(
                 label,
                 (
                     count(ages.n, link(figure, key)),
-                    stat(ages.median, days(ages.median), ages.n),
-                    stat(ages.oldest, days(ages.oldest), ages.n),
+                    stat(ages.median, days(ages.median), ages.n, link(figure, key)),
+                    stat(ages.oldest, days(ages.oldest), ages.n, link(figure, key)),
                 ),
             )
         )
@@ -273,7 +275,14 @@ def _actions(figures: Figures, link: Linker) -> Table:
         for value, number in verified.counts.items():
             every.add(value, number)
         cells.append(count(actions.total, link(Figure.ACTION, "", agency=agency_id), TOTAL))
-        cells.append(stat(verified.median, days(verified.median), verified.n))
+        cells.append(
+            stat(
+                verified.median,
+                days(verified.median),
+                verified.n,
+                link(Figure.VERIFIED, "", agency=agency_id),
+            )
+        )
         rows.append(Row(actions.name, tuple(cells)))
     rows.append(
         Row(
@@ -284,7 +293,7 @@ def _actions(figures: Figures, link: Linker) -> Table:
                     for state in ACTION_COLUMNS
                 ),
                 count(sum(totals.values()), link(Figure.ACTION, ""), TOTAL),
-                stat(every.median, days(every.median), every.n),
+                stat(every.median, days(every.median), every.n, link(Figure.VERIFIED, "")),
             ),
             True,
         )
@@ -348,7 +357,10 @@ def _themes(figures: Figures, link: Linker) -> tuple[Table, Table, Table]:
         Row(
             f"{year} to {year + 1}",
             tuple(
-                count(figures.themes_by_year[key].get(year, 0), link(Figure.THEME, key, year=year))
+                count(
+                    figures.themes_by_year[key].get(year, 0),
+                    link(Figure.THEME, key, period=Period.financial_year(year)),
+                )
                 for key in by_year
             ),
         )
@@ -378,9 +390,9 @@ def tables(figures: Figures, link: Linker) -> list[Table]:
             "referral-steps",
             "Referrals: each step of the SBNI's consideration",
         ),
-        _trend(figures, REFERRAL_STEPS, "referral-trend", referral_trend_title),
+        _trend(figures, REFERRAL_STEPS, link, "referral-trend", referral_trend_title),
         _steps(figures, REVIEW_STEPS, link, "review-steps", "Reviews: each stage of the review"),
-        _trend(figures, REVIEW_STEPS, "review-trend", review_trend_title),
+        _trend(figures, REVIEW_STEPS, link, "review-trend", review_trend_title),
         _open(
             figures.referrals_open,
             [(status, str(status.label)) for status in IN_HAND],

@@ -14,7 +14,7 @@ from panels.models import SBNI_STAFF, Panel
 from reviews.models import Fact, Figure
 from reviews.monitoring import charts, filters, tables
 from reviews.monitoring.figures import Scope, latest_refresh, read
-from reviews.monitoring.periods import Period
+from reviews.monitoring.periods import Period, add_months
 
 # The page's sections and the tables (``tables.Table.id``) in each.
 SECTIONS = {
@@ -104,13 +104,14 @@ def records(request: HttpRequest) -> HttpResponse:
     if request.GET.get("within") == "no":
         facts = facts.filter(within=False)
     if figure not in STANDING:
-        facts = facts.filter(month__gte=period.first, month__lte=period.last)
+        facts = facts.filter(day__gte=period.first, day__lt=add_months(period.last, 1))
+    # Newest first; an action's by due date; what is open now, the oldest or latest first.
     order = {
-        Figure.STEP: ("-done_on", "-id"),
-        Figure.OUTCOME: ("-done_on", "-id"),
-        Figure.VERIFIED: ("-done_on", "-id"),
-        Figure.ACTION: ("due_on", "id"),
-    }.get(Figure(figure), ("-value", "-started_on", "id"))
+        Figure.ACTION: ("day", "id"),
+        Figure.OVERDUE: ("-value", "id"),
+        Figure.REFERRAL_OPEN: ("-value", "id"),
+        Figure.REVIEW_OPEN: ("-value", "id"),
+    }.get(Figure(figure), ("-day", "-id"))
     page = counted_page(
         facts.select_related("referral", "review", "action", "agency", "panel").order_by(*order),
         request.GET.get("page"),
