@@ -326,7 +326,12 @@ def quarter_of(month: datetime.date) -> datetime.date:
 def is_kept(scope: Scope, period: Period) -> bool:
     """Whether the refresh keeps this scope's and period's figures (``Summary``): a financial
     year or quarter, for every panel or one."""
-    return ".." not in period.code and (scope.panels is None or len(scope.panels) == 1)
+    return ".." not in period.code and scope_is_kept(scope)
+
+
+def scope_is_kept(scope: Scope) -> bool:
+    """Whether the refresh keeps this scope's standing figures: every panel or one."""
+    return scope.panels is None or len(scope.panels) == 1
 
 
 def summary_key(scope: Scope) -> dict[str, Any]:
@@ -334,36 +339,42 @@ def summary_key(scope: Scope) -> dict[str, Any]:
 
 
 def read(scope: Scope, period: Period, refresh: Refresh | None) -> Figures:
-    """The figures of ``scope`` for ``period`` kept by ``refresh`` (one query), or counted from
-    its tallies for a period or scope it does not keep (one query)."""
+    """The figures of ``scope`` for ``period`` kept by ``refresh`` (one query). For a period it
+    does not keep (a range of months), the standing figures kept and the period's counted from
+    its tallies (two queries); for a scope it does not keep (two panels), all counted from the
+    tallies (one query)."""
     if refresh is None:
         return Figures(None, period)
-    if is_kept(scope, period):
+    if scope_is_kept(scope):
+        codes = (period.code, STANDING) if is_kept(scope, period) else (STANDING,)
         kept = {
             summary.code: summary.data
-            for summary in Summary.objects.filter(
-                code__in=(period.code, STANDING), **summary_key(scope)
-            )
+            for summary in Summary.objects.filter(code__in=codes, **summary_key(scope))
         }
-        return Figures.loaded(refresh, period, kept.get(STANDING, {}), kept.get(period.code, {}))
-    figures = Figures(refresh, period)
-    first = trend_start(period)
-    rows = (
-        Tally.objects.filter(scope.tallies())
-        .filter(
+        figures = Figures.loaded(refresh, period, kept.get(STANDING, {}), kept.get(period.code, {}))
+        if is_kept(scope, period):
+            return figures
+        counted = Q(month__gte=period.first, month__lte=period.last)
+        standing = False
+    else:
+        figures = Figures(refresh, period)
+        counted = (
             Q(month__isnull=True)
-            | Q(month__gte=first, month__lte=period.last)
+            | Q(month__gte=trend_start(period), month__lte=period.last)
             | Q(figure=Figure.THEME)
         )
+        standing = True
+    rows = (
+        Tally.objects.filter(scope.tallies())
+        .filter(counted)
         .values_list(*TALLY_FIELDS)
         .annotate(number=Sum("count"), on_time=Sum("within"))
         .order_by()
     )
     for values in rows:
         row = TallyRow(*values)
-        figures.add(
-            row, standing=True, in_period=row.month is not None and period.contains(row.month)
-        )
+        in_period = row.month is not None and period.contains(row.month)
+        figures.add(row, standing=standing, in_period=in_period)
     return figures.finish()
 
 
