@@ -21,7 +21,7 @@ from django.utils.formats import number_format
 
 from cmr_portal.kernel.pdf import laid_out
 from reviews.models import ChartDrawing
-from reviews.monitoring.charts import Chart, Series, draw, draw_all, spec
+from reviews.monitoring.charts import MEANINGS, Chart, Series, draw, draw_all, spec
 
 QUARTERS = ("2025 Q1", "2025 Q2", "2025 Q3")
 AGENCIES = ("Police Service of Northern Ireland", "Education Authority", "Probation Board")
@@ -209,6 +209,29 @@ def test_every_series_colour_has_3_to_1_against_white(kind: str) -> None:
     }
     assert len(colours) == 8
     assert min(contrast(colour) for colour in colours) >= 3
+
+
+def test_a_series_with_a_meaning_takes_its_colour_and_keeps_its_shape() -> None:
+    """The actions' red-amber-green: overdue is red whatever its turn, at 4.5:1 against white."""
+    chart = actions(*many(3))
+    meant = replace(
+        chart, series=(chart.series[0], replace(chart.series[1], meaning="red"), chart.series[2])
+    )
+    colour = next(
+        encoding["color"]["scale"]["range"]
+        for encoding in encodings(spec(meant))
+        if "color" in encoding
+    )
+    plain = next(
+        encoding["color"]["scale"]["range"]
+        for encoding in encodings(spec(chart))
+        if "color" in encoding
+    )
+    assert colour[1] == MEANINGS["red"] != plain[1]
+    assert colour[0] == plain[0]
+    assert all(contrast(value) >= 4.5 for value in MEANINGS.values())
+    with pytest.raises(ValueError, match="no colour means"):
+        replace(chart, series=(replace(chart.series[0], meaning="scarlet"), *chart.series[1:]))
 
 
 def test_more_series_than_styles_are_refused() -> None:

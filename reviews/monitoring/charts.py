@@ -70,6 +70,21 @@ class Series:
     values: tuple[int | float | None, ...]
     links: tuple[str | None, ...] = ()
     texts: tuple[str, ...] = ()
+    # A colour that means something of its own (red for overdue), instead of the series' turn in
+    # the palette: one of ``MEANINGS``.
+    meaning: str = ""
+
+
+# Colours that carry a meaning, each at least 4.5:1 against white: the red-amber-green of a
+# state (GOV.UK Frontend's red, orange shade 25, green; dark grey, blue and dark blue beside).
+MEANINGS = {
+    "red": "#d4351c",
+    "amber": "#b7592a",
+    "green": "#00703c",
+    "grey": "#505a5f",
+    "blue": "#1d70b8",
+    "dark-blue": "#003078",
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,8 @@ class Chart:
         for series in self.series:
             if not series.name or len(series.values) != count:
                 raise ValueError(f"Series {series.name!r} needs a name and {count} values.")
+            if series.meaning and series.meaning not in MEANINGS:
+                raise ValueError(f"Series {series.name!r}: no colour means {series.meaning!r}.")
             if len(series.links) not in (0, count) or len(series.texts) not in (0, count):
                 raise ValueError(f"Series {series.name!r} needs {count} links and texts, or none.")
 
@@ -184,7 +201,13 @@ def spec(chart: Chart) -> dict[str, Any]:
     names = [series.name for series in chart.series]
 
     def style(channel: Any, column: int) -> Any:
-        scale = alt.Scale(domain=names, range=[look[column] for look in _STYLES[: len(names)]])
+        looks = [look[column] for look in _STYLES[: len(names)]]
+        if column == 0:  # the colours: a meaning's own where a series has one
+            looks = [
+                MEANINGS[series.meaning] if series.meaning else look
+                for series, look in zip(chart.series, looks, strict=True)
+            ]
+        scale = alt.Scale(domain=names, range=looks)
         legend = alt.Legend(title=None, orient="top", columns=2, labelLimit=280)
         return channel("series:N", scale=scale, legend=legend)
 

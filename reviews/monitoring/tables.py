@@ -76,6 +76,8 @@ class Plan:
     title: str
     # The series a bar chart's summary names the largest of (an index into ``series``).
     highlight: int = 0
+    # A colour that means something for each series (``charts.MEANINGS``), or none.
+    meanings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ class Table:
                 ),
                 links=tuple(row.cells[index].link for row in rows),
                 texts=tuple(row.cells[index].text for row in rows),
+                meaning=self.plan.meanings[turn] if self.plan.meanings else "",
             )
-            for index in self.plan.series
+            for turn, index in enumerate(self.plan.series)
         )
         return Chart(
             id=self.id,
@@ -261,6 +264,17 @@ ACTION_COLUMNS = (
 )  # fmt: skip
 
 
+# The actions' red-amber-green, as their list tags them (``Action.state``).
+RAG = {
+    Action.Status.NOT_STARTED: "grey",
+    Action.Status.ON_TRACK: "green",
+    Action.Status.AT_RISK: "amber",
+    OVERDUE: "red",
+    Action.Status.COMPLETED: "blue",
+    Action.Status.VERIFIED: "dark-blue",
+}
+
+
 def _actions(figures: Figures, link: Linker) -> Table:
     rows = []
     totals = dict.fromkeys(ACTION_COLUMNS, 0)
@@ -303,7 +317,14 @@ def _actions(figures: Figures, link: Linker) -> Table:
         "Median working days from approval to verification",
     )  # fmt: skip
     title = "Actions due in the period, by agency and state"
-    plan = Plan("stacked", "actions", tuple(range(len(ACTION_COLUMNS))), title, highlight=3)
+    plan = Plan(
+        "stacked",
+        "actions",
+        tuple(range(len(ACTION_COLUMNS))),
+        title,
+        highlight=3,
+        meanings=tuple(RAG[state] for state in ACTION_COLUMNS),
+    )
     return Table("actions", title, columns, tuple(rows), plan)
 
 
