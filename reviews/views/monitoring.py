@@ -1,17 +1,22 @@
 """The SBNI's monitoring page (issue 20): timeliness, the pipeline, actions and learning themes for
 a period, panel and route, each figure linked to the list of records behind it."""
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.pagination import counted_page
 from panels.access import signed_in_user
 from panels.models import SBNI_STAFF, Panel
-from reviews.models import Fact, Figure
+from reviews.models import Fact, Figure, Refresh
 from reviews.monitoring import charts, filters, tables
 from reviews.monitoring.figures import Scope, latest_refresh, read
 from reviews.monitoring.periods import Period, add_months
@@ -44,19 +49,36 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     )
     period, scope = form.period(), form.scope()
     chosen_panel = request.GET.get("panel", "") if form.is_bound and form.is_valid() else ""
-    figures = read(scope, period, refresh)
-    link = filters.Links(period, scope, chosen_panel)
-    every = tables.tables(figures, link)
-    drawn = charts.draw_all([chart for table in every if (chart := table.chart())])
+    sections = _sections(refresh, period, scope, chosen_panel)
     return render(
         request,
         "monitoring/monitoring.html",
         {
             "form": form,
-            "figures": figures,
             "refresh": refresh,
             "period": period,
             "scope_label": _scope_label(scope, panels),
+            "sections": sections,
+            "refresh_minutes": settings.MONITORING_REFRESH_MINUTES,
+        },
+    )
+
+
+def _sections(refresh: Refresh | None, period: Period, scope: Scope, chosen_panel: str) -> str:
+    """The page's tables and charts, rendered once for each refresh, period and scope and kept
+    in the cache until the next refresh: the figures change only then."""
+    made = (refresh.pk, refresh.finished_at) if refresh else None
+    chosen = repr((made, period.code, scope, chosen_panel))
+    key = f"monitoring:{hashlib.sha256(chosen.encode()).hexdigest()}"
+    kept: str | None = cache.get(key)
+    if kept is not None:
+        return mark_safe(kept)  # noqa: S308 - rendered by our own template, escaped there
+    figures = read(scope, period, refresh)
+    every = tables.tables(figures, filters.Links(period, scope, chosen_panel))
+    drawn = charts.draw_all([chart for table in every if (chart := table.chart())])
+    rendered = render_to_string(
+        "monitoring/_sections.html",
+        {
             "sections": {
                 section: [
                     (table, table.chart(), drawn.get(table.id))
@@ -64,10 +86,11 @@ def monitoring(request: HttpRequest) -> HttpResponse:
                     if table.id in ids
                 ]
                 for section, ids in SECTIONS.items()
-            },
-            "refresh_minutes": settings.MONITORING_REFRESH_MINUTES,
+            }
         },
     )
+    cache.set(key, rendered, settings.MONITORING_REFRESH_MINUTES * 60 * 2)
+    return mark_safe(rendered)  # noqa: S308 - rendered by our own template, escaped there
 
 
 def _scope_label(scope: Scope, panels: list[Panel]) -> str:
