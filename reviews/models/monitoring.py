@@ -11,6 +11,8 @@ page reads one refresh's figures throughout; the facts remain for the list of re
 figure.
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -134,6 +136,8 @@ class Refresh(models.Model):
     """One working out of the figures: when it began and ended, as of which day, how many facts
     and how long it took (seconds). The page shows the latest finished one's time."""
 
+    # Names this refresh's figures wherever they are kept (the page's cache).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
     as_of = models.DateField()

@@ -67,8 +67,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 def _sections(refresh: Refresh | None, period: Period, scope: Scope, chosen_panel: str) -> str:
     """The page's tables and charts, rendered once for each refresh, period and scope and kept
     in the cache until the next refresh: the figures change only then."""
-    made = (refresh.pk, refresh.finished_at) if refresh else None
-    chosen = repr((made, period.code, scope, chosen_panel))
+    chosen = repr((refresh.uuid if refresh else None, period.code, scope, chosen_panel))
     key = f"monitoring:{hashlib.sha256(chosen.encode()).hexdigest()}"
     kept: str | None = cache.get(key)
     if kept is not None:
