@@ -506,6 +506,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "reviews:add_family_contact": Expect(
         only([*REVIEWERS, "sbni_officer"], OK, OK), url=review_url("family/contacts/add/")
     ),
+    # issue 20: the monitoring page
+    "reviews:monitoring": Expect(
+        only([*SBNI_STAFF, "belfast_chair"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        note="SBNI staff see every panel's figures, a panel's chair their own panel's",
+    ),
+    "reviews:monitoring_records": Expect(
+        only([*SBNI_STAFF, "belfast_chair"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=lambda people, draft: "/monitoring/records/?period=2025&figure=step&key=acknowledge",
+        note="the records behind a figure, of the panels the viewer may see",
+    ),
 }
 
 # The admin site, for system administrators only; anyone else signed in finds nothing.

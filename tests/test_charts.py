@@ -199,6 +199,17 @@ def test_a_value_of_none_is_not_drawn() -> None:
     assert not [label for label in labels(stacked) if label.startswith("Completed, Police")]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["bar", "stacked"])
+def test_a_count_is_marked_in_whole_numbers(kind: str) -> None:
+    """One referral: the axis reads 0 and 1, never "0.5 referrals"; working days keep their
+    fractions."""
+    chart = replace(actions(Series("Referrals", (1, 0, None))), kind=kind)
+    assert set(re.findall(r">(\d+(?:\.\d+)?)</text>", draw(chart))) == {"0", "1"}
+    halves = replace(chart, series=(Series("Median", (1.0, 0.0, None)),))
+    assert "0.5" in re.findall(r">(\d+(?:\.\d+)?)</text>", draw(halves))
+
+
 @pytest.mark.parametrize("kind", ["line", "bar", "stacked"])
 def test_every_series_colour_has_3_to_1_against_white(kind: str) -> None:
     chart = replace(actions(*many(8)), kind=kind)

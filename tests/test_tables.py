@@ -30,6 +30,16 @@ def test_a_table_scrolls_in_a_region_named_by_its_caption() -> None:
     )
 
 
+def test_a_captions_words_are_escaped_once() -> None:
+    """An apostrophe in a caption's variable reads as one, not as "SBNI&#x27;s"; markup typed
+    into the variable is still shown as text."""
+    html = render(
+        "{% data_table %}{% caption %}{{ title }}{% endcaption %}{% enddata_table %}",
+        title="The SBNI's <b>steps</b>",
+    )
+    assert ">The SBNI&#x27;s &lt;b&gt;steps&lt;/b&gt;</caption>" in html
+
+
 def test_a_hidden_caption_still_names_the_region() -> None:
     html = render(
         '{% data_table %}{% caption "hidden" %}Agenda of the meeting{% endcaption %}'

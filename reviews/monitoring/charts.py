@@ -219,7 +219,13 @@ def spec(chart: Chart) -> dict[str, Any]:
         "sort": categories,
         "axis": alt.Axis(labelExpr="split(datum.label, '\\n')", labelAngle=0),
     }
-    value = alt.Y("value:Q", title=chart.unit)
+    # A count's axis has no more ticks than its largest value, so that each is a whole number
+    # (no "0.5 referrals"), and 8 at most, about as many as Vega would choose.
+    values = [value for series in chart.series for value in series.values if value is not None]
+    largest = _largest(chart) if chart.kind == "stacked" else max(values, default=1)
+    whole = all(isinstance(value, int) for value in values)
+    axis = alt.Axis(tickCount=max(1, min(int(largest), 8))) if whole else alt.Undefined
+    value = alt.Y("value:Q", title=chart.unit, axis=axis)
     base = alt.Chart().encode(
         color=style(alt.Color, 0), shape=style(alt.Shape, 1), description="about:N"
     )
@@ -238,7 +244,9 @@ def spec(chart: Chart) -> dict[str, Any]:
     else:
         across = alt.Scale(domain=[0, _largest(chart)], nice=False)
         bars = base.encode(
-            y=alt.Y(**category), x=alt.X("start:Q", title=chart.unit, scale=across), x2="end:Q"
+            y=alt.Y(**category),
+            x=alt.X("start:Q", title=chart.unit, scale=across, axis=axis),
+            x2="end:Q",
         )
         marks = bars.encode(x="middle:Q", color=alt.value("white")).transform_filter("datum.marked")
         drawing = alt.LayerChart(

@@ -196,4 +196,17 @@ class Links:
         return f"{self.base}?{urlencode(query)}"
 
 
+def page_address(period: Period, panel: str, route: str) -> str:
+    """The monitoring page showing ``period``, ``panel`` and ``route`` (as ``Links`` put them in
+    the address of a list of records): where that list goes back to."""
+    if ".." in period.code:
+        query = {"start": f"{period.first:%Y-%m}", "end": f"{period.last:%Y-%m}"}
+    else:
+        year, _, quarter = period.code.partition("-q")
+        query = {"year": year, "quarter": f"q{quarter}" if quarter else ""}
+    query.update(panel=panel, route=route)
+    chosen = {name: value for name, value in query.items() if value}
+    return f"{reverse('reviews:monitoring')}?{urlencode(chosen)}"
+
+
 FIGURES = frozenset(Figure.values)

@@ -97,7 +97,9 @@ class Table:
         return [(row, list(zip(row.cells, self.columns[1:], strict=True))) for row in self.rows]
 
     def chart(self) -> Chart | None:
-        """The chart of the table, with its summary in words, or None."""
+        """The chart of the table, with its summary in words; None where the table has no chart,
+        or no figure to draw (the table says there are no records: an empty chart would only
+        show made-up axes)."""
         if self.plan is None:
             return None
         rows = [row for row in self.rows if not row.is_total]
@@ -113,10 +115,13 @@ class Table:
             )
             for turn, index in enumerate(self.plan.series)
         )
+        summary = describe(self.plan, [row.header for row in rows], series)
+        if summary is None:
+            return None
         return Chart(
             id=self.id,
             title=self.plan.title,
-            summary=describe(self.plan, [row.header for row in rows], series),
+            summary=summary,
             kind=self.plan.kind,
             category_label=self.columns[0],
             categories=tuple(row.header for row in rows),
@@ -125,9 +130,10 @@ class Table:
         )
 
 
-def describe(plan: Plan, categories: Sequence[str], series: Sequence[Series]) -> str:
+def describe(plan: Plan, categories: Sequence[str], series: Sequence[Series]) -> str | None:
     """A chart's figures in a sentence or two, from what its table shows (so that a download's
-    summary says no more than its protected table)."""
+    summary says no more than its protected table); None where there is no figure to draw (no
+    value on a line, no bar longer than nothing)."""
     if plan.kind == "line":
         parts = []
         for each in series:
@@ -138,8 +144,9 @@ def describe(plan: Plan, categories: Sequence[str], series: Sequence[Series]) ->
             ]
             if shown:
                 (first, first_text), (last, last_text) = shown[0], shown[-1]
-                parts.append(f"{each.name}: {first_text} in {first}, {last_text} in {last}")
-        return "; ".join(parts) + "." if parts else "There are no records to show."
+                later = f", {last_text} in {last}" if len(shown) > 1 else ""
+                parts.append(f"{each.name}: {first_text} in {first}{later}")
+        return "; ".join(parts) + "." if parts else None
     column = series[plan.highlight]
     bars = [
         (value, category, text)
@@ -147,7 +154,7 @@ def describe(plan: Plan, categories: Sequence[str], series: Sequence[Series]) ->
         if value
     ]
     if not bars:
-        return "There are no records to show."
+        return None
     _, category, text = max(bars)
     return f"The most {column.name.lower()}: {category} ({text})."
 
@@ -374,6 +381,7 @@ def _themes(figures: Figures, link: Linker) -> tuple[Table, Table, Table]:
             figures.label(Figure.THEME, key),
         ),
     )[:THEMES_BY_YEAR]
+    # No theme recorded: no rows of years without a figure, and the table says so.
     rows = tuple(
         Row(
             f"{year} to {year + 1}",
@@ -385,7 +393,7 @@ def _themes(figures: Figures, link: Linker) -> tuple[Table, Table, Table]:
                 for key in by_year
             ),
         )
-        for year in years
+        for year in (years if by_year else ())
     )
     title = (
         f"Reviews with each of the {THEMES_BY_YEAR} most frequent learning themes, by the "

@@ -123,7 +123,8 @@ def records(request: HttpRequest) -> HttpResponse:
         facts = facts.filter(route=route)
     if (agency := request.GET.get("agency", "")).isdigit():
         facts = facts.filter(agency_id=int(agency))
-    if request.GET.get("within") == "no":
+    late = request.GET.get("within") == "no"
+    if late:
         facts = facts.filter(within=False)
     if figure not in STANDING:
         facts = facts.filter(day__gte=period.first, day__lt=add_months(period.last, 1))
@@ -140,6 +141,8 @@ def records(request: HttpRequest) -> HttpResponse:
     )
     first = next(iter(page), None)
     title = first.label if first is not None and key else Figure(figure).label
+    if late:  # the list behind a share done within timescale: the rest of them
+        title = f"{title}: not within timescale"
     record(
         "monitoring.records_viewed",
         actor=user,
@@ -158,6 +161,7 @@ def records(request: HttpRequest) -> HttpResponse:
             "standing": figure in STANDING,
             "sbni": user.has_sbni_role(*SBNI_STAFF),
             "query": _without_page(request),
+            "back": filters.page_address(period, panel, route),
         },
     )
 

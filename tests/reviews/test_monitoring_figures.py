@@ -45,24 +45,30 @@ def at(day: datetime.date, hour: int = 10) -> time_machine.travel:
     return time_machine.travel(moment, tick=False)
 
 
-def sent_on(day: datetime.date, people: Personas) -> Referral:
-    """A fictional referral of the Belfast panel sent on ``day``, its dates before it."""
+def sent_on(day: datetime.date, people: Personas, *, western: bool = False) -> Referral:
+    """A fictional referral of the Belfast panel (or the Western) sent on ``day``, its dates
+    before it."""
+    panel, member = (
+        (people.western, people.western_member)
+        if western
+        else (people.belfast, people.belfast_member)
+    )
     with at(day):
-        referral = referrals.create_referral(people.belfast, by=people.belfast_member)
+        referral = referrals.create_referral(panel, by=member)
         days = datetime.timedelta(days=1)
         answers = complete_answers() | {
             "child_date_of_birth": day - 800 * days,
             "event_date": day - 20 * days,
             "agency_aware_date": day - 19 * days,
         }
-        referrals.update_referral(referral, answers, by=people.belfast_member)
+        referrals.update_referral(referral, answers, by=member)
         referrals.add_part(
             referral,
             AgencyInvolvement,
             {"agency": Agency.objects.get(short_name="PSNI"), "nature": "Fictional involvement"},
-            by=people.belfast_member,
+            by=member,
         )
-        return referrals.submit_referral(referral, by=people.belfast_member)
+        return referrals.submit_referral(referral, by=member)
 
 
 def recommend_on(day: datetime.date, referral: Referral, people: Personas) -> None:

@@ -2,6 +2,7 @@
 with their titles, summaries and tables, the filters, and what hostile addresses get."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -55,7 +56,12 @@ def test_sbni_staff_see_every_panels_figures_with_charts_and_their_tables(
     assert ">0%</a>" in cells
     # Every chart: an SVG with its title and summary named, and a table beside it.
     charts = re.findall(r'<figure class="portal-chart" id="chart-([\w-]+)"', html)
-    assert {"referral-trend", "review-trend", "referrals-open", "actions"} <= set(charts)
+    assert {"referral-trend", "referrals-open"} <= set(charts)
+    # No review and no action yet: no chart of made-up axes, and their tables say so.
+    assert not {"review-trend", "actions", "themes-by-year"} & set(charts)
+    assert "No records in this period." in html
+    # One quarter with figures: its value said once.
+    assert 'id="referral-trend-summary">Acknowledge receipt: 5 in 2025-26 Q1.</p>' in html
     for chart in charts:
         assert f'aria-labelledby="{chart}-title {chart}-summary"' in html
         assert f'id="{chart}-title"' in html
@@ -146,3 +152,30 @@ def test_a_range_of_months_and_a_quarter_give_their_own_figures(
     assert "Quarter 1 of 2025 to 2026 (April to June 2025)" in quarter
     assert Timescale.Step.ACKNOWLEDGE.label in quarter
     assert Figure.STEP.label  # the figures' names are the model's
+
+
+@pytest.mark.parametrize(
+    "query", ["?year=2025&quarter=q1&panel={belfast}", "?start=2025-04&end=2025-05&route=undecided"]
+)
+def test_a_list_of_records_goes_back_to_the_figures_it_came_from(
+    client: Client, personas: Personas, figures: Referral, query: str
+) -> None:
+    signed_in = sign_in(client, personas.sbni_officer)
+    chosen = query.format(belfast=personas.belfast.pk)
+    link = re.search(r'href="(/monitoring/records/\?[^"]*)"', page(signed_in, chosen))
+    assert link is not None
+    with at(D(2025, 5, 20), hour=11):
+        listed = signed_in.get(html.unescape(link.group(1))).content.decode()
+    assert f'href="{html.escape("/monitoring/" + chosen)}" class="govuk-back-link"' in listed
+
+
+def test_the_share_within_timescale_lists_the_steps_that_were_not(
+    client: Client, personas: Personas, figures: Referral
+) -> None:
+    signed_in = sign_in(client, personas.sbni_officer)
+    link = re.search(r'href="([^"]*within=no[^"]*)"', page(signed_in))
+    assert link is not None
+    with at(D(2025, 5, 20), hour=11):
+        listed = signed_in.get(html.unescape(link.group(1))).content.decode()
+    assert '<h1 class="govuk-heading-l">Acknowledge receipt: not within timescale</h1>' in listed
+    assert "1 record" in listed
