@@ -4,9 +4,12 @@ withdrawn referrals and reports returned by the approvers counted as the clocks 
 figures kept for a year read back as the figures counted when asked."""
 
 import datetime
+import time
 
+import psycopg2
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from panels.models import Agency
@@ -21,13 +24,15 @@ from reviews.models import (
     Figure,
     FindingSection,
     LearningTheme,
+    Refresh,
     Review,
     ReviewTimescale,
     Summary,
 )
 from reviews.monitoring.figures import Figures, Scope, is_kept, latest_refresh, read
 from reviews.monitoring.periods import Period
-from reviews.monitoring.refresh import refresh
+from reviews.monitoring.refresh import LOCK, refresh
+from reviews.tasks import refresh_monitoring
 from tests.conftest import Personas
 from tests.referrals import flow
 from tests.referrals.test_referral_services import complete_answers
@@ -306,3 +311,48 @@ def test_a_median_and_90th_percentile_interpolate_as_percentile_cont(
     spread = Distribution(counts)
     assert spread.median == pytest.approx(median)
     assert spread.p90 == pytest.approx(p90)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_beat_task_works_the_figures_out_on_a_real_worker(
+    personas: Personas, worker: None
+) -> None:
+    """Beat's task on a real worker, outside any transaction (so that it also vacuums), sent
+    twice at once: the figures are kept and nothing is left half done."""
+    sent_on(D(2025, 5, 2), personas)
+    refresh_monitoring.delay()
+    refresh_monitoring.delay()
+    for _ in range(600):  # the worker runs in another thread: up to a minute
+        if Refresh.objects.filter(finished_at__isnull=False).exists():
+            break
+        time.sleep(0.1)
+    time.sleep(1)  # the second task's turn: it must leave nothing half done
+    assert Refresh.objects.filter(finished_at__isnull=False).count() in (1, 2)
+    assert not Refresh.objects.filter(finished_at__isnull=True).exists()
+    assert Fact.objects.filter(figure=Figure.REFERRAL_OPEN).count() == 1
+    assert Summary.objects.filter(code="standing", panel=None, route="").count() == 1
+
+
+def test_a_refresh_finds_another_running_and_does_nothing(personas: Personas) -> None:
+    """Another refresh holds the lock (a second connection, as a second worker would): this one
+    changes nothing and says so."""
+    sent_on(D(2025, 5, 2), personas)
+    other = psycopg2.connect(dsn())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK])
+        assert refresh() is None
+        assert not Fact.objects.exists()
+    finally:
+        other.close()
+    assert refresh() is not None
+    assert Fact.objects.exists()
+
+
+def dsn() -> str:
+    """The test database's address, for a connection of its own."""
+    settings = connection.settings_dict
+    return (
+        f"dbname={settings['NAME']} user={settings['USER']} password={settings['PASSWORD']} "
+        f"host={settings['HOST']} port={settings['PORT'] or 5432}"
+    )
