@@ -6,10 +6,9 @@ figures kept for a year read back as the figures counted when asked."""
 import datetime
 import time
 
-import psycopg2
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
 from panels.models import Agency
@@ -337,7 +336,7 @@ def test_a_refresh_finds_another_running_and_does_nothing(personas: Personas) ->
     """Another refresh holds the lock (a second connection, as a second worker would): this one
     changes nothing and says so."""
     sent_on(D(2025, 5, 2), personas)
-    other = psycopg2.connect(dsn())
+    other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK])
@@ -347,12 +346,3 @@ def test_a_refresh_finds_another_running_and_does_nothing(personas: Personas) ->
         other.close()
     assert refresh() is not None
     assert Fact.objects.exists()
-
-
-def dsn() -> str:
-    """The test database's address, for a connection of its own."""
-    settings = connection.settings_dict
-    return (
-        f"dbname={settings['NAME']} user={settings['USER']} password={settings['PASSWORD']} "
-        f"host={settings['HOST']} port={settings['PORT'] or 5432}"
-    )
