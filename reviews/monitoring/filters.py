@@ -210,3 +210,12 @@ def page_address(period: Period, panel: str, route: str) -> str:
 
 
 FIGURES = frozenset(Figure.values)
+
+
+def record_key(value: str) -> int | None:
+    """A panel's or an agency's key as an address gives it: up to 18 ASCII digits (within a
+    bigint); None for anything else (superscripts are digits to ``str.isdigit`` that ``int``
+    refuses, as it refuses thousands of digits)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)

@@ -64,7 +64,8 @@ class Period:
 
     @classmethod
     def parse(cls, code: str) -> "Period | None":
-        """The period an address names, or None for anything else (a month 13, year 0...)."""
+        """The period an address names, or None for anything else (a month 13, a year outside
+        1901 to 8999...)."""
         found = CODE.match(code or "")
         if found is None:
             return None
@@ -76,6 +77,8 @@ class Period:
                     return None
                 return cls.quarter(start, int(quarter)) if quarter else cls.financial_year(start)
             first_year, first_month, last_year, last_month = (int(part) for part in months)
+            if not (1900 < first_year < 9000 and 1900 < last_year < 9000):
+                return None  # as for a year: the month after the last must exist
             return cls.months(
                 datetime.date(first_year, first_month, 1), datetime.date(last_year, last_month, 1)
             )

@@ -112,17 +112,18 @@ def records(request: HttpRequest) -> HttpResponse:
     facts = Fact.objects.filter(figure=figure)
     panel = request.GET.get("panel", "")
     if panel:
-        if not panel.isdigit() or (allowed is not None and int(panel) not in allowed):
+        chosen = filters.record_key(panel)
+        if chosen is None or (allowed is not None and chosen not in allowed):
             raise Http404
-        facts = facts.filter(panel_id=int(panel))
+        facts = facts.filter(panel_id=chosen)
     elif allowed is not None:
         facts = facts.filter(panel_id__in=allowed)
     if key := request.GET.get("key", ""):
         facts = facts.filter(key=key)
     if route := request.GET.get("route", ""):
         facts = facts.filter(route=route)
-    if (agency := request.GET.get("agency", "")).isdigit():
-        facts = facts.filter(agency_id=int(agency))
+    if (agency := filters.record_key(request.GET.get("agency", ""))) is not None:
+        facts = facts.filter(agency_id=agency)
     late = request.GET.get("within") == "no"
     if late:
         facts = facts.filter(within=False)

@@ -113,6 +113,10 @@ def test_every_figure_links_to_its_records_and_the_list_is_audited(
         "?period=0000&figure=step",
         "?figure=step",
         "?period=2025&figure=step&panel=abc",
+        "?period=2025&figure=step&panel=%C2%B2",  # "²": a digit to str.isdigit, not to int
+        "?period=2025&figure=step&panel=" + "9" * 5000,  # past int()'s 4,300 digits
+        "?period=9999-12..9999-12&figure=step",  # the month after it is in year 10000
+        "?period=0001-01..0001-02&figure=step",
     ],
 )
 def test_a_records_address_made_up_gets_404_not_an_error(
@@ -120,6 +124,16 @@ def test_a_records_address_made_up_gets_404_not_an_error(
 ) -> None:
     response = sign_in(client, personas.sbni_officer).get(f"/monitoring/records/{query}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("agency", ["%C2%B2", "9" * 5000, "99999999999999999999", "-1"])
+def test_an_agency_made_up_lists_every_agencys_records_not_an_error(
+    client: Client, personas: Personas, agency: str
+) -> None:
+    response = sign_in(client, personas.belfast_chair).get(
+        f"/monitoring/records/?period=2025&figure=action&agency={agency}"
+    )
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(
