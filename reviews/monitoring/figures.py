@@ -360,7 +360,9 @@ def read(scope: Scope, period: Period, refresh: Refresh | None) -> Figures:
         figures = Figures(refresh, period)
         counted = (
             Q(month__isnull=True)
-            | Q(month__gte=trend_start(period), month__lte=period.last)
+            # The trend's quarters whole, as the kept figures have them and their links list
+            # them, though the period end within its last quarter.
+            | Q(month__gte=trend_start(period), month__lte=period.quarters[-1].last)
             | Q(figure=Figure.THEME)
         )
         standing = True

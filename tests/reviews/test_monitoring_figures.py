@@ -28,7 +28,7 @@ from reviews.models import (
     ReviewTimescale,
     Summary,
 )
-from reviews.monitoring.figures import Figures, Scope, is_kept, latest_refresh, read
+from reviews.monitoring.figures import Figures, Point, Scope, is_kept, latest_refresh, read
 from reviews.monitoring.periods import Period
 from reviews.monitoring.refresh import LOCK, refresh
 from reviews.tasks import refresh_monitoring
@@ -346,3 +346,27 @@ def test_a_refresh_finds_another_running_and_does_nothing(personas: Personas) ->
         other.close()
     assert refresh() is not None
     assert Fact.objects.exists()
+
+
+def test_a_ranges_trend_counts_its_last_quarter_whole_for_a_chair_of_two_panels_too(
+    personas: Personas,
+) -> None:
+    """A range ending in May shows the trend of the quarter April to June, linked to the records
+    of that whole quarter: the figures counted when asked (two panels) and those kept (every
+    panel) agree on it."""
+    may = sent_on(D(2025, 5, 1), personas)
+    june = sent_on(D(2025, 6, 2), personas, western=True)
+    with at(D(2025, 5, 2)):
+        referrals.acknowledge_referral(may, by=personas.sbni_officer)
+    with at(D(2025, 6, 5)):
+        referrals.acknowledge_referral(june, by=personas.sbni_officer)
+        refresh()
+    april_to_may = Period.months(D(2025, 4, 1), D(2025, 5, 1))
+    both = Scope((personas.belfast.pk, personas.western.pk))
+    assert not is_kept(both, april_to_may)
+    kept = read(EVERY_PANEL, april_to_may, latest_refresh())
+    counted = read(both, april_to_may, latest_refresh())
+    for each in (kept, counted):
+        assert each.steps[Step.ACKNOWLEDGE].counts == {1: 1}  # May's alone: the period's
+        # The quarter: 1 working day in May and 3 in June.
+        assert each.trend[Step.ACKNOWLEDGE][D(2025, 4, 1)] == Point(2, 2)
