@@ -342,6 +342,10 @@ def test_a_refresh_finds_another_running_and_does_nothing(personas: Personas) ->
             cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK])
         assert refresh() is None
         assert not Fact.objects.exists()
+        with other.cursor() as cursor:
+            # Let go of it here: closing the connection frees it only once the server's process
+            # for it has ended, which may be after the refresh below has tried to take it.
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK])
     finally:
         other.close()
     assert refresh() is not None
