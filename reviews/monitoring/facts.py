@@ -235,17 +235,33 @@ def referral_facts(as_of: datetime.date) -> Iterator[Fact]:
             )
             yield from steps.facts(row["acknowledged_at"], **record)
             sent = day(sent_at)
-            yield from referral_state(row, sent, current, as_of, record)
+            yield from referral_state(row, sent, current, first_decision(decided), as_of, record)
+
+
+def first_decision(decided: Sequence[Mapping[str, Any]]) -> datetime.datetime | None:
+    """When the referral was decided: the decision that the current one amends (or is), not a
+    request for more information, from its decisions in order; None before any."""
+    return next(
+        (
+            each["decided_at"]
+            for each in reversed(decided)
+            if each["amends_id"] is None and each["outcome"] != Outcome.MORE_INFORMATION
+        ),
+        None,
+    )
 
 
 def referral_state(
     row: Mapping[str, Any],
     sent: datetime.date,
     current: Mapping[str, Any] | None,
+    decided_at: datetime.datetime | None,
     as_of: datetime.date,
     record: dict[str, Any],
 ) -> Iterator[Fact]:
-    """A referral's facts of now (in the SBNI's hands, overdue) and its outcome."""
+    """A referral's facts of now (in the SBNI's hands, overdue) and its outcome: the current
+    decision's, on the day the referral was decided (``decided_at``: an amendment changes the
+    outcome, not when the decision was made, as for the Chair's decision step)."""
     status = row["status"]
     if status in IN_HAND:
         yield Fact(
@@ -278,7 +294,7 @@ def referral_state(
             **record,
         )
     elif current is not None:
-        decided = day(current["decided_at"])
+        decided = day(decided_at or current["decided_at"])
         key, label = current["outcome"], Outcome(current["outcome"]).label
         if current["learning_route_id"] is not None:
             key = f"route:{current['learning_route_id']}"

@@ -374,3 +374,34 @@ def test_a_ranges_trend_counts_its_last_quarter_whole_for_a_chair_of_two_panels_
         assert each.steps[Step.ACKNOWLEDGE].counts == {1: 1}  # May's alone: the period's
         # The quarter: 1 working day in May and 3 in June.
         assert each.trend[Step.ACKNOWLEDGE][D(2025, 4, 1)] == Point(2, 2)
+
+
+def test_an_amended_decision_stays_in_the_year_the_referral_was_decided(
+    personas: Personas,
+) -> None:
+    """Decided in March, amended in April: the outcome (the amended one) counts in the year of
+    the decision, with the Chair's decision step, not in the year of the amendment."""
+    referral = sent_on(D(2025, 3, 3), personas)
+    with at(D(2025, 3, 4)):
+        referrals.acknowledge_referral(referral, by=personas.sbni_officer)
+    recommend_on(D(2025, 3, 24), referral, personas)
+    with at(D(2025, 3, 26)):
+        services.decide(
+            referral, flow.decision_values(Outcome.NOT_REQUIRED, "Fictional."),
+            by=personas.sbni_chair,
+        )  # fmt: skip
+    with at(D(2025, 4, 7)):
+        services.amend(
+            referral, flow.decision_values(Outcome.CMR_17_2, "Fictional, amended."),
+            reason="Fictional: new information.", by=personas.sbni_chair,
+        )  # fmt: skip
+        refresh()
+    last_year, last_year_counted = figures("2024")
+    for each in (last_year, last_year_counted):
+        assert each.steps[Step.CHAIR_DECISION].n == 1
+        assert dict(each.outcomes) == {Outcome.CMR_17_2: 1}
+    this_year, this_year_counted = figures("2025")
+    for each in (this_year, this_year_counted):
+        assert not each.outcomes
+    outcome = Fact.objects.get(figure=Figure.OUTCOME)
+    assert outcome.done_on == D(2025, 3, 26)
