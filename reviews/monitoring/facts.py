@@ -24,6 +24,7 @@ from typing import Any
 from django.utils import timezone
 
 from cmr_portal.kernel.working_days import add_working_days, working_days_between
+from referrals import deadlines
 from referrals.deadlines import IN_HAND, current_step
 from referrals.models import (
     Decision,
@@ -170,7 +171,7 @@ class ReferralSteps:
 def referral_facts(as_of: datetime.date) -> Iterator[Fact]:
     """The facts of every referral ever sent: its steps done, its step overdue now, its age while
     in the SBNI's hands, and its outcome (or its withdrawal)."""
-    targets = {timescale.step: timescale for timescale in Timescale.objects.all()}
+    targets = deadlines.timescales()
     ids = list(
         Referral.objects.filter(submitted_at__isnull=False)
         .order_by("pk")
