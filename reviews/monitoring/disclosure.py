@@ -32,10 +32,12 @@ HIDDEN = "hidden"
 
 
 def threshold() -> int:
+    """The smallest count given exactly (``settings.DISCLOSURE_THRESHOLD``, 5)."""
     return int(settings.DISCLOSURE_THRESHOLD)
 
 
 def fewer_than() -> str:
+    """The words that stand for a suppressed count: "fewer than 5"."""
     return f"fewer than {threshold()}"
 
 
@@ -51,6 +53,7 @@ def notes() -> tuple[str, ...]:
 
 
 def small(value: float | None) -> bool:
+    """A count from 1 to the threshold less one: one that could identify a case."""
     return value is not None and 0 < value < threshold()
 
 

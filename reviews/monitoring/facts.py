@@ -64,16 +64,14 @@ def dated(day: datetime.date) -> dict[str, datetime.date]:
     return {"day": day, "month": month(day)}
 
 
-def day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment)
-
-
 def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` a ``CHUNK`` at a time."""
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
 
 def by_referral(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, list[Mapping[str, Any]]]:
+    """``rows`` grouped by their ``key`` (a referral's primary key), each group in order."""
     grouped: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:
         grouped[row[key]].append(row)
@@ -145,13 +143,17 @@ class ReferralSteps:
     def timed(
         self, step: str, started: datetime.datetime, done: datetime.datetime, **record: Any
     ) -> Fact:
-        start, end = day(started), day(done)
+        """A step done from ``started`` to ``done``, due its target's working days after its
+        start and the days it waited, where it pauses; ``record`` names the case."""
+        start, end = timezone.localdate(started), timezone.localdate(done)
         waited = self.waited(step, start, end)
         due = add_working_days(start, self.targets[step].working_days + waited)
         taken = working_days_between(start, end) - waited
         return step_fact(step, start, due, end, taken, **record)
 
     def facts(self, acknowledged: datetime.datetime | None, **record: Any) -> Iterator[Fact]:
+        """Every step of the referral done: acknowledged (when), each question answered, each
+        run of the CMR Panel's recommendation and each of the SBNI Chair's decisions."""
         if acknowledged is not None:
             yield self.timed(Step.ACKNOWLEDGE, self.sent, acknowledged, **record)
         for asked, answered, due in self.questions:
@@ -223,7 +225,11 @@ def referral_facts(as_of: datetime.date) -> Iterator[Fact]:
                 targets,
                 sent_at,
                 [
-                    (day(each["asked_at"]), day(each["answered_at"]), each["due_date"])
+                    (
+                        timezone.localdate(each["asked_at"]),
+                        timezone.localdate(each["answered_at"]),
+                        each["due_date"],
+                    )
                     for each in questions.get(pk, [])
                 ],
                 [each["recorded_at"] for each in recommendations.get(pk, [])],
@@ -235,7 +241,7 @@ def referral_facts(as_of: datetime.date) -> Iterator[Fact]:
                 [each["decided_at"] for each in decided if each["amends_id"] is None],
             )
             yield from steps.facts(row["acknowledged_at"], **record)
-            sent = day(sent_at)
+            sent = timezone.localdate(sent_at)
             yield from referral_state(row, sent, current, first_decision(decided), as_of, record)
 
 
@@ -285,7 +291,7 @@ def referral_state(
                 **record,
             )
     if status == Referral.Status.WITHDRAWN and row["withdrawn_at"] is not None:
-        withdrawn = day(row["withdrawn_at"])
+        withdrawn = timezone.localdate(row["withdrawn_at"])
         yield Fact(
             figure=Figure.OUTCOME,
             key=WITHDRAWN,
@@ -295,7 +301,7 @@ def referral_state(
             **record,
         )
     elif current is not None:
-        decided = day(decided_at or current["decided_at"])
+        decided = timezone.localdate(decided_at or current["decided_at"])
         key, label = current["outcome"], Outcome(current["outcome"]).label
         if current["learning_route_id"] is not None:
             key = f"route:{current['learning_route_id']}"
@@ -342,7 +348,7 @@ def review_facts(as_of: datetime.date) -> Iterator[Fact]:
                     yield step_fact(
                         clock.step, clock.started, clock.due, clock.done, taken, **record
                     )
-            opened = day(review.opened_at)
+            opened = timezone.localdate(review.opened_at)
             if review.status == Review.Status.OPEN:
                 yield Fact(
                     figure=Figure.REVIEW_OPEN,
@@ -391,7 +397,7 @@ def action_facts(as_of: datetime.date) -> Iterator[Fact]:
         .order_by("at", "pk")
         .values_list("review_id", "at")
     ):
-        approved[review_id] = day(at)
+        approved[review_id] = timezone.localdate(at)
     rows = (
         Action.objects.order_by("pk")
         .values(
@@ -430,7 +436,7 @@ def action_facts(as_of: datetime.date) -> Iterator[Fact]:
         )
         verified_at, approval = row["verified_at"], approved.get(review_id)
         if verified_at is not None and approval is not None:
-            verified = day(verified_at)
+            verified = timezone.localdate(verified_at)
             yield Fact(
                 figure=Figure.VERIFIED,
                 key="verified",

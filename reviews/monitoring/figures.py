@@ -133,6 +133,9 @@ class TallyRow(NamedTuple):
     on_time: int
 
 
+# The code of the standing figures' summary, and the period their ``Figures`` are given.
+STANDING = "standing"
+NO_PERIOD = Period(datetime.date.min, datetime.date.min, "", "")
 TALLY_FIELDS = ("figure", "key", "label", "month", "agency_id", "agency_name", "value")
 
 
@@ -314,6 +317,7 @@ def _loaded(dumped: dict[str, Any]) -> dict[str, Distribution]:
 
 
 def latest_refresh() -> Refresh | None:
+    """The latest refresh that finished: the figures pages read; None before the first."""
     return Refresh.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
 
 
@@ -335,6 +339,7 @@ def scope_is_kept(scope: Scope) -> bool:
 
 
 def summary_key(scope: Scope) -> dict[str, Any]:
+    """The ``Summary`` fields that name a scope it keeps (``scope_is_kept``)."""
     return {"panel_id": scope.panels[0] if scope.panels else None, "route": scope.route}
 
 
@@ -378,9 +383,6 @@ def read(scope: Scope, period: Period, refresh: Refresh | None) -> Figures:
         in_period = row.month is not None and period.contains(row.month)
         figures.add(row, standing=standing, in_period=in_period)
     return figures.finish()
-
-
-STANDING = "standing"
 
 
 def summaries(rows: Iterable[tuple[Any, ...]]) -> Iterable[Summary]:
@@ -428,6 +430,3 @@ def summaries(rows: Iterable[tuple[Any, ...]]) -> Iterable[Summary]:
         each.finish()
         data = each.standing() if code == STANDING else each.of_period()
         yield Summary(code=code, panel_id=panel, route=route, data=data)
-
-
-NO_PERIOD = Period(datetime.date.min, datetime.date.min, "", "")

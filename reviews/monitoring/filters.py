@@ -49,6 +49,7 @@ QUARTERS = [("", "The whole year")] + [
 
 
 def choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of ``form``, typed as one."""
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     return field

@@ -30,6 +30,7 @@ def financial_year_of(day: datetime.date) -> int:
 
 
 def month_name(month: datetime.date) -> str:
+    """A month in words: "April 2025"."""
     return f"{MONTH_NAMES[month.month - 1]} {month.year}"
 
 

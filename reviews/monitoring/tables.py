@@ -33,6 +33,7 @@ def days(value: float | None) -> str:
 
 
 def number(value: int) -> str:
+    """A count as the tables show it: 1,234."""
     return f"{value:,}"
 
 
@@ -50,6 +51,7 @@ class Cell:
 
 
 def count(value: int, link: str | None = None, kind: str = COUNT) -> Cell:
+    """A count (or a total) of records, linked to them unless there are none."""
     return Cell(value, number(value), kind, link if value else None)
 
 
@@ -271,7 +273,9 @@ ACTION_COLUMNS = (
 )  # fmt: skip
 
 
-# The actions' red-amber-green, as their list tags them (``Action.state``).
+# The actions' red-amber-green: red overdue, amber at risk, green on track. The actions' list
+# tags "at risk" in GOV.UK's yellow and "verified" in green (``Action.state``); a chart needs
+# colours of 4.5:1 against white and two greens apart, so it uses amber and dark blue.
 RAG = {
     Action.Status.NOT_STARTED: "grey",
     Action.Status.ON_TRACK: "green",

@@ -28,8 +28,10 @@ SECTIONS = {
     "actions": ("actions",),
     "themes": ("themes", "themes-together", "themes-by-year"),
 }
+# What the records behind a figure are chosen by, as the audit trail keeps it.
+FILTERS = ("period", "figure", "key", "panel", "route", "agency", "within")
 # The figures counted now, whatever the period: no month.
-STANDING = frozenset({Figure.OVERDUE, Figure.REFERRAL_OPEN, Figure.REVIEW_OPEN})
+NOW = frozenset({Figure.OVERDUE, Figure.REFERRAL_OPEN, Figure.REVIEW_OPEN})
 
 
 @require_GET
@@ -127,7 +129,7 @@ def records(request: HttpRequest) -> HttpResponse:
     late = request.GET.get("within") == "no"
     if late:
         facts = facts.filter(within=False)
-    if figure not in STANDING:
+    if figure not in NOW:
         facts = facts.filter(day__gte=period.first, day__lt=add_months(period.last, 1))
     # Newest first; an action's by due date; what is open now, the oldest or latest first.
     order = {
@@ -148,7 +150,8 @@ def records(request: HttpRequest) -> HttpResponse:
         "monitoring.records_viewed",
         actor=user,
         summary=f"Listed the records behind a monitoring figure: {title}, {period.label}",
-        changes={name: value for name, value in request.GET.items() if name != "page"},
+        # The filters alone, as the page's links write them: nothing else typed into the address.
+        changes={name: request.GET[name][:40] for name in FILTERS if name in request.GET},
         request=request,
     )
     return render(
@@ -159,7 +162,7 @@ def records(request: HttpRequest) -> HttpResponse:
             "figure": figure,
             "title": title,
             "period": period,
-            "standing": figure in STANDING,
+            "standing": figure in NOW,
             "sbni": user.has_sbni_role(*SBNI_STAFF),
             "query": _without_page(request),
             "back": filters.page_address(period, panel, route),
