@@ -29,6 +29,7 @@ from tests.access_urls import (
     belfast_member_url,
     decided_url,
     extension_url,
+    figures_url,
     item_url,
     letter_url,
     open_proceedings,
@@ -121,6 +122,8 @@ def split(get: list[str], post: list[str], *, post_only: bool = False) -> Outcom
 
 
 CLOCK_KEEPERS = ["lead_reviewer", "sbni_officer"]
+# issue 20: the year's figures, for SBNI staff and a panel's chair (of Belfast)
+YEAR_FIGURES = [*SBNI_STAFF, "belfast_chair"]
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -505,6 +508,24 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "reviews:add_family_contact": Expect(
         only([*REVIEWERS, "sbni_officer"], OK, OK), url=review_url("family/contacts/add/")
+    ),
+    # issue 20: the year's figures
+    "reviews:monitoring_figures": Expect(
+        split([], YEAR_FIGURES, post_only=True),
+        note="SBNI staff and a panel's chair ask; nothing worked out yet, they are told so",
+    ),
+    "reviews:monitoring_figures_status": Expect(
+        only(YEAR_FIGURES, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=figures_url(""),
+        note="Belfast's figures: SBNI staff and Belfast's chair",
+    ),
+    "reviews:monitoring_figures_pdf": Expect(
+        only(YEAR_FIGURES, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=figures_url("pdf/"),
+    ),
+    "reviews:monitoring_figures_xlsx": Expect(
+        only(YEAR_FIGURES, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=figures_url("xlsx/"),
     ),
 }
 

@@ -30,6 +30,14 @@ def test_a_table_scrolls_in_a_region_named_by_its_caption() -> None:
     )
 
 
+def test_a_caption_is_escaped_once() -> None:
+    html = render(
+        "{% data_table %}{% caption %}{{ title }}{% endcaption %}{% enddata_table %}",
+        title="The SBNI's <figures> & more",
+    )
+    assert ">The SBNI&#x27;s &lt;figures&gt; &amp; more</caption>" in html
+
+
 def test_a_hidden_caption_still_names_the_region() -> None:
     html = render(
         '{% data_table %}{% caption "hidden" %}Agenda of the meeting{% endcaption %}'

@@ -23,6 +23,7 @@ from django import template
 from django.template.base import Node, NodeList, Parser, TextNode, Token
 from django.template.context import Context
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 register = template.Library()
@@ -46,7 +47,9 @@ class DataTableNode(Node):
         self.rows = rows
 
     def render(self, context: Context) -> str:
-        caption = self.caption.render(context).strip()
+        # The caption as its template rendered it, escaped once: strip() would lose the mark
+        # that it is, and format_html would escape it again ("SBNI&amp;#x27;s").
+        caption = mark_safe(self.caption.render(context).strip())  # noqa: S308
         label = f"table-{slugify(caption, allow_unicode=True) or 'caption'}"
         return format_html(
             '<div class="portal-table-region" role="region" aria-labelledby="{label}" tabindex="0">'

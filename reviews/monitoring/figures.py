@@ -345,7 +345,19 @@ def read(scope: Scope, period: Period, refresh: Refresh | None) -> Figures:
                 code__in=(period.code, STANDING), **summary_key(scope)
             )
         }
-        return Figures.loaded(refresh, period, kept.get(STANDING, {}), kept.get(period.code, {}))
+        loaded = Figures.loaded(refresh, period, kept.get(STANDING, {}), kept.get(period.code, {}))
+        # The trend's quarters as the tallies give them for any other period (below): the
+        # period's, and as many before as make eight; not every quarter the standing ones keep.
+        first = trend_start(period)
+        loaded.trend = {
+            step: {
+                quarter: point
+                for quarter, point in points.items()
+                if first <= quarter <= period.last
+            }
+            for step, points in loaded.trend.items()
+        }
+        return loaded
     figures = Figures(refresh, period)
     first = trend_start(period)
     rows = (

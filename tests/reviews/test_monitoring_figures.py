@@ -45,24 +45,30 @@ def at(day: datetime.date, hour: int = 10) -> time_machine.travel:
     return time_machine.travel(moment, tick=False)
 
 
-def sent_on(day: datetime.date, people: Personas) -> Referral:
-    """A fictional referral of the Belfast panel sent on ``day``, its dates before it."""
+def sent_on(day: datetime.date, people: Personas, *, western: bool = False) -> Referral:
+    """A fictional referral of the Belfast panel (or the Western panel) sent on ``day``, its
+    dates before it."""
+    panel, member = (
+        (people.western, people.western_member)
+        if western
+        else (people.belfast, people.belfast_member)
+    )
     with at(day):
-        referral = referrals.create_referral(people.belfast, by=people.belfast_member)
+        referral = referrals.create_referral(panel, by=member)
         days = datetime.timedelta(days=1)
         answers = complete_answers() | {
             "child_date_of_birth": day - 800 * days,
             "event_date": day - 20 * days,
             "agency_aware_date": day - 19 * days,
         }
-        referrals.update_referral(referral, answers, by=people.belfast_member)
+        referrals.update_referral(referral, answers, by=member)
         referrals.add_part(
             referral,
             AgencyInvolvement,
             {"agency": Agency.objects.get(short_name="PSNI"), "nature": "Fictional involvement"},
-            by=people.belfast_member,
+            by=member,
         )
-        return referrals.submit_referral(referral, by=people.belfast_member)
+        return referrals.submit_referral(referral, by=member)
 
 
 def recommend_on(day: datetime.date, referral: Referral, people: Personas) -> None:
@@ -282,6 +288,20 @@ def test_a_panel_chair_sees_their_panels_figures_and_other_panels_none(
     assert not read(western, period, refreshed).referrals_open
     assert Summary.objects.filter(code="standing", panel=personas.belfast, route="").exists()
     assert not Summary.objects.filter(panel=personas.western).exists()
+
+
+def test_a_kept_years_trend_has_the_quarters_a_counted_one_has(personas: Personas) -> None:
+    """The year's quarters and those before it that make eight: not a quarter after it, nor
+    one long before (which the standing figures keep for every period)."""
+    for day in (D(2023, 1, 10), D(2025, 5, 13), D(2026, 5, 12)):
+        referral = sent_on(day, personas)
+        with at(day + datetime.timedelta(days=1)):
+            referrals.acknowledge_referral(referral, by=personas.sbni_officer)
+    with at(D(2026, 5, 20)):
+        refresh()
+    kept, counted = figures("2025")
+    assert kept.trend == counted.trend
+    assert list(kept.trend[Step.ACKNOWLEDGE]) == [D(2025, 4, 1)]
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ class KindFilter(admin.SimpleListFilter):
         "user": "People's accounts",
         "notification": "Notifications",
         "timescale": "Timescales",
+        "monitoring": "Monitoring figures",
     }
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
