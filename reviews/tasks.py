@@ -1,25 +1,56 @@
-"""Background work for reviews: rendering a long report, importing a long chronology."""
+"""Background work for reviews: rendering a long report, importing a long chronology, working
+out the monitoring figures and making the year's figures."""
 
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import shared_task
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cmr_portal.kernel.audit.services import record
 from cmr_portal.kernel.documents.services import ACCEPTED, store_checked, store_generated
 from cmr_portal.kernel.pdf import html_to_pdf
 from cmr_portal.kernel.queue import queue_task
-from panels.models import User
+from panels.models import Panel, User
 from referrals.workflow import ReferralError
 from reviews import chronology, documents, services
-from reviews.models import ChronologyImport, ReportExport, Review
+from reviews.models import BackgroundExport, ChronologyImport, FiguresExport, ReportExport, Review
+from reviews.monitoring.annual import annual, for_whom
+from reviews.monitoring.figures import latest_refresh
 from reviews.monitoring.refresh import refresh
 
 XLSX = next(mime for mime, (extension, _) in ACCEPTED.items() if extension == "xlsx")
+Export = TypeVar("Export", bound=BackgroundExport)
+Status = BackgroundExport.Status
+
+
+def _queue(made: BackgroundExport, task: Any) -> None:
+    """Queue ``made`` for ``task`` after the commit. Asked for afresh, its clock starts again,
+    so that it is not taken as stuck at once."""
+    made.status, made.failure = Status.QUEUED, ""
+    made.requested_at, made.started_at = timezone.now(), None
+    made.save(update_fields=["status", "failure", "requested_at", "started_at"])
+    transaction.on_commit(partial(queue_task, task, made.pk))
+
+
+def _claim(exports: "QuerySet[Export]", pk: int) -> Export | None:
+    """The export ``pk``, marked as being made by this worker; None when it is made, failed,
+    or being made by another worker that is not stuck."""
+    with transaction.atomic():
+        made = (
+            exports.select_for_update(skip_locked=True, of=("self",))
+            .filter(status__in=(Status.QUEUED, Status.RENDERING), pk=pk)
+            .first()
+        )
+        if made is None or (made.status == Status.RENDERING and not made.is_stuck):
+            return None
+        made.status, made.started_at = Status.RENDERING, timezone.now()
+        made.save(update_fields=["status", "started_at"])
+    return made
 
 
 @transaction.atomic
@@ -33,12 +64,8 @@ def request_export(review: Review, slug: str, *, by: User) -> ReportExport:
         defaults={"requested_by": by},
     )
     outdated = not documents.may_go_out(review, documents.KINDS[slug], made)
-    if created or outdated or made.status == ReportExport.Status.FAILED or made.is_stuck:
-        # Asked for afresh: its clock starts again, so that it is not taken as stuck at once.
-        made.status, made.failure = ReportExport.Status.QUEUED, ""
-        made.requested_at, made.started_at = timezone.now(), None
-        made.save(update_fields=["status", "failure", "requested_at", "started_at"])
-        transaction.on_commit(partial(queue_task, render_export, made.pk))
+    if created or outdated or made.status == Status.FAILED or made.is_stuck:
+        _queue(made, render_export)
     return made
 
 
@@ -48,20 +75,9 @@ def render_export(export_pk: int) -> None:
     for the publication version, still signed off, and its PDF's text and metadata show no
     original name: else it fails with the places found). Run twice, the second finds nothing
     to do."""
-    with transaction.atomic():
-        export = (
-            ReportExport.objects.select_for_update(skip_locked=True)
-            .select_related("review", "requested_by")
-            .filter(Q(status=ReportExport.Status.QUEUED) | Q(status=ReportExport.Status.RENDERING))
-            .filter(pk=export_pk)
-            .first()
-        )
-        if export is None or (
-            export.status == ReportExport.Status.RENDERING and not export.is_stuck
-        ):
-            return
-        export.status, export.started_at = ReportExport.Status.RENDERING, timezone.now()
-        export.save(update_fields=["status", "started_at"])
+    export = _claim(ReportExport.objects.select_related("review", "requested_by"), export_pk)
+    if export is None:
+        return
     try:
         kind = documents.KINDS[export.slug]
         html, content_hash = documents.render(export.review, export.slug)
@@ -169,3 +185,66 @@ def refresh_monitoring() -> None:
     """Work the monitoring figures out again (Celery beat, every ``MONITORING_REFRESH_MINUTES``);
     a second one started while one runs does nothing."""
     refresh()
+
+
+@transaction.atomic
+def request_figures_export(
+    year: int, panel: Panel | None, *, by: User, request: HttpRequest | None = None
+) -> FiguresExport | None:
+    """The year's figures of ``year`` (2025: April 2025 to March 2026) for ``panel`` (None:
+    every panel) as last worked out: the kept ones when the same figures were made before, else
+    queued for a worker (again, when the last attempt failed or was left stuck). Audited. None
+    when the figures have not been worked out yet. The caller has checked that ``by`` may see
+    ``panel``'s figures."""
+    worked_out = latest_refresh()
+    if worked_out is None:
+        return None
+    figures = annual(year, panel, worked_out)
+    made, created = FiguresExport.objects.get_or_create(
+        content_hash=figures.content_hash,
+        defaults={"year": year, "panel": panel, "refresh": worked_out, "requested_by": by},
+    )
+    if created or made.status == Status.FAILED or made.is_stuck:
+        _queue(made, render_figures_export)
+    record(
+        "monitoring.figures_requested",
+        actor=by,
+        target=made,
+        summary=f"Asked for the year's monitoring figures of {figures.period.label} for "
+        f"{for_whom(panel)}",
+        changes={"year": year, "panel": panel.code if panel else "", "kept": not created},
+        request=request,
+    )
+    return made
+
+
+@shared_task
+def render_figures_export(export_pk: int) -> None:
+    """Make the PDF and the XLSX of the year's figures asked for and keep them, if the figures
+    are still those asked for (else it fails, and asking again makes the new ones). Run twice,
+    the second finds nothing to do."""
+    made = _claim(FiguresExport.objects.select_related("panel", "requested_by"), export_pk)
+    if made is None:
+        return
+    exports = FiguresExport.objects.filter(pk=made.pk)
+    try:
+        worked_out = latest_refresh()
+        figures = annual(made.year, made.panel, worked_out) if worked_out else None
+        if figures is None or figures.content_hash != made.content_hash:
+            exports.update(
+                status=Status.FAILED,
+                failure="The figures were worked out again while they were being made: make "
+                "them again to have the latest",
+            )
+            return
+        pdf, xlsx = figures.pdf(), figures.xlsx()
+        with transaction.atomic():
+            made.pdf = store_generated(pdf, name=figures.filename("pdf"), by=made.requested_by)
+            made.xlsx = store_generated(
+                xlsx, name=figures.filename("xlsx"), by=made.requested_by, content_type=XLSX
+            )
+            made.status, made.finished_at = Status.READY, timezone.now()
+            made.save(update_fields=["pdf", "xlsx", "status", "finished_at"])
+    except Exception:
+        exports.update(status=Status.FAILED)
+        raise

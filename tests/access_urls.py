@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from cmr_portal.kernel.documents.services import store_generated, store_upload
 from panels.models import Agency, Panel, SbniRole
@@ -23,6 +24,8 @@ from reviews.models import (
     AgencyReport,
     ChronologyEntry,
     ChronologyImport,
+    FiguresExport,
+    Refresh,
     ReportExport,
     Review,
 )
@@ -257,3 +260,30 @@ def open_proceedings(referral: Referral, people: Personas) -> list[Proceeding]:
 
 def recommended_url(people: Personas, draft: Referral) -> str:
     return f"/referrals/{flow.recommended(people).item.referral.uuid}/decide/"
+
+
+# issue 20: the year's figures
+def figures_url(rest: str) -> Callable[[Personas, Referral], str]:
+    """A URL of the year's figures of the Belfast panel, made and ready."""
+
+    def build(people: Personas, draft: Referral) -> str:
+        now = timezone.now()
+        worked_out = Refresh.objects.create(started_at=now, finished_at=now, as_of=now.date())
+        made = FiguresExport.objects.create(
+            year=2025,
+            panel=people.belfast,
+            refresh=worked_out,
+            content_hash="fictional",
+            status=FiguresExport.Status.READY,
+            pdf=store_generated(files.PDF, name="figures.pdf", by=people.sbni_officer),
+            xlsx=store_generated(
+                files.XLSX,
+                name="figures.xlsx",
+                by=people.sbni_officer,
+                content_type=files.XLSX_TYPE,
+            ),
+            requested_by=people.sbni_officer,
+        )
+        return f"/monitoring/figures/{made.uuid}/{rest}"
+
+    return build

@@ -29,6 +29,7 @@ from tests.access_urls import (
     belfast_member_url,
     decided_url,
     extension_url,
+    figures_url,
     item_url,
     letter_url,
     open_proceedings,
@@ -121,6 +122,8 @@ def split(get: list[str], post: list[str], *, post_only: bool = False) -> Outcom
 
 
 CLOCK_KEEPERS = ["lead_reviewer", "sbni_officer"]
+# issue 20: the year's figures, for SBNI staff and a panel's chair (of Belfast)
+YEAR_FIGURES = [*SBNI_STAFF, "belfast_chair"]
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -515,6 +518,24 @@ EXPECTATIONS: dict[str, Expect] = {
         only([*SBNI_STAFF, "belfast_chair"], OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
         url=lambda people, draft: "/monitoring/records/?period=2025&figure=step&key=acknowledge",
         note="the records behind a figure, of the panels the viewer may see",
+    ),
+    # issue 20: the year's figures
+    "reviews:monitoring_figures": Expect(
+        split([], YEAR_FIGURES, post_only=True),
+        note="SBNI staff and a panel's chair ask; nothing worked out yet, they are told so",
+    ),
+    "reviews:monitoring_figures_status": Expect(
+        only(YEAR_FIGURES, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=figures_url(""),
+        note="Belfast's figures: SBNI staff and Belfast's chair",
+    ),
+    "reviews:monitoring_figures_pdf": Expect(
+        only(YEAR_FIGURES, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=figures_url("pdf/"),
+    ),
+    "reviews:monitoring_figures_xlsx": Expect(
+        only(YEAR_FIGURES, OK, NOT_ALLOWED, others=(NOT_FOUND, NOT_ALLOWED)),
+        url=figures_url("xlsx/"),
     ),
 }
 

@@ -8,6 +8,7 @@ from reviews.models.core import (
     Action,
     ActionUpdate,
     AgencyReport,
+    BackgroundExport,
     ChronologyEntry,
     ChronologyImport,
     ClockPause,
@@ -29,7 +30,16 @@ from reviews.models.core import (
     TermsOfReference,
     open_due,
 )
-from reviews.models.monitoring import CaseRoute, ChartDrawing, Fact, Figure, Refresh, Summary, Tally
+from reviews.models.monitoring import (
+    CaseRoute,
+    ChartDrawing,
+    Fact,
+    Figure,
+    FiguresExport,
+    Refresh,
+    Summary,
+    Tally,
+)
 
 __all__ = [
     "EXPORT_STUCK_AFTER",
@@ -38,6 +48,7 @@ __all__ = [
     "Action",
     "ActionUpdate",
     "AgencyReport",
+    "BackgroundExport",
     "CaseRoute",
     "ChartDrawing",
     "ChronologyEntry",
@@ -48,6 +59,7 @@ __all__ = [
     "FamilyContact",
     "FamilyMember",
     "Figure",
+    "FiguresExport",
     "FindingSection",
     "FindingVersion",
     "LearningTheme",

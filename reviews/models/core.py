@@ -418,9 +418,9 @@ class ActionUpdate(models.Model):
 EXPORT_STUCK_AFTER = datetime.timedelta(minutes=10)
 
 
-class ReportExport(models.Model):
-    """A long document rendered in the background, kept under the hash of its content: an
-    unchanged report downloads at once."""
+class BackgroundExport(models.Model):
+    """A document made by a worker in the background and kept under the hash of its content,
+    so that the same content asked for again downloads at once."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -429,13 +429,8 @@ class ReportExport(models.Model):
         FAILED = "failed", "Failed"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="exports")
-    slug = models.CharField(max_length=30)
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -444,7 +439,28 @@ class ReportExport(models.Model):
     failure = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-requested_at"]
+
+    @property
+    def is_stuck(self) -> bool:
+        """Queued or rendering for too long: the broker was down or a worker died."""
+        since = self.started_at or self.requested_at
+        waiting = self.status in (self.Status.QUEUED, self.Status.RENDERING)
+        return waiting and since < timezone.now() - EXPORT_STUCK_AFTER
+
+
+class ReportExport(BackgroundExport):
+    """A long review document rendered in the background: an unchanged report downloads at
+    once."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="exports")
+    slug = models.CharField(max_length=30)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(BackgroundExport.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "slug", "content_hash"], name="one_export_per_content"
@@ -453,13 +469,6 @@ class ReportExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} of {self.review} ({self.get_status_display()})"
-
-    @property
-    def is_stuck(self) -> bool:
-        """Queued or rendering for too long: the broker was down or a worker died."""
-        since = self.started_at or self.requested_at
-        waiting = self.status in (self.Status.QUEUED, self.Status.RENDERING)
-        return waiting and since < timezone.now() - EXPORT_STUCK_AFTER
 
 
 class ChronologyImport(models.Model):

@@ -16,9 +16,10 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from cmr_portal.kernel.documents.models import Document
 from panels.models import Agency, Panel, User
 from referrals.models import Referral
-from reviews.models.core import Action, Review
+from reviews.models.core import Action, BackgroundExport, Review
 
 
 class Figure(models.TextChoices):
@@ -170,3 +171,31 @@ class ChartDrawing(models.Model):
 
     def __str__(self) -> str:
         return f"Chart {self.digest[:12]}"
+
+
+class FiguresExport(BackgroundExport):
+    """The figures of a financial year (``year``: 2025 for April 2025 to March 2026) for one
+    panel or every panel (``panel`` None), as the refresh ``refresh`` worked them out, made
+    safe to leave the portal (``reviews.monitoring.disclosure``) as a PDF and an XLSX by a
+    worker. Kept under the hash of what they show, their scope and the refresh: the same
+    figures asked for again are not made again."""
+
+    year = models.PositiveSmallIntegerField()
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    refresh = models.ForeignKey(Refresh, on_delete=models.CASCADE, related_name="+")
+    pdf = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    xlsx = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta(BackgroundExport.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["content_hash"], name="one_figures_export_per_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of {self.year} to {self.year + 1} ({self.get_status_display()})"

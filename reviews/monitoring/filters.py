@@ -10,12 +10,13 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from panels.access import granted
 from panels.models import SBNI_STAFF, Panel, User
-from reviews.models import CaseRoute, Figure, Refresh
+from reviews.models import CaseRoute, Figure, FiguresExport, Refresh
 from reviews.monitoring.figures import Scope
 from reviews.monitoring.periods import (
     MONTH_NAMES,
@@ -40,6 +41,18 @@ def monitored_panels(user: User) -> tuple[int, ...] | None:
 def may_monitor(user: User) -> bool:
     """Whether the menu offers ``user`` the monitoring page."""
     return user.has_sbni_role(*SBNI_STAFF) or bool(granted(user, "panels.monitor_panel", Panel))
+
+
+def first_month(refresh: Refresh | None, today: datetime.date) -> datetime.date:
+    """The month of the earliest figures, or today where none are worked out yet."""
+    return refresh.first_month if refresh and refresh.first_month else today
+
+
+def year_choices(refresh: Refresh | None, today: datetime.date) -> list[tuple[str, str]]:
+    """The financial years there are figures for, the current one first."""
+    first = first_month(refresh, today)
+    years = range(financial_year_of(today), financial_year_of(min(first, today)) - 1, -1)
+    return [(str(year), Period.financial_year(year).label) for year in years]
 
 
 QUARTERS = [("", "The whole year")] + [
@@ -101,12 +114,8 @@ class MonitoringFilter(forms.Form):
     ) -> None:
         super().__init__(data)  # type: ignore[arg-type]
         self.today = today
-        current = financial_year_of(today)
-        first = refresh.first_month if refresh and refresh.first_month else today
-        years = range(current, financial_year_of(min(first, today)) - 1, -1)
-        choices(self, "year").choices = [
-            (str(year), f"April {year} to March {year + 1}") for year in years
-        ]
+        first = first_month(refresh, today)
+        choices(self, "year").choices = year_choices(refresh, today)
         months = []
         month = datetime.date(financial_year_of(first), 4, 1)
         while month <= today:
@@ -169,6 +178,56 @@ class MonitoringFilter(forms.Form):
         else:
             panels = tuple(each.pk for each in self.panels)
         return Scope(panels, chosen.get("route") or "")
+
+
+class FiguresRequest(forms.Form):
+    """The year's figures asked for: a financial year there are figures for (the current one
+    when none is sent), and one of the panels the viewer may see, or every panel (none sent)
+    for SBNI staff. A chair of one panel may leave the panel out: theirs is meant."""
+
+    year = forms.ChoiceField(
+        label="Financial year", required=False, error_messages=chosen("a year")
+    )
+    panel = forms.ChoiceField(label="Panel", required=False, error_messages=chosen("a panel"))
+
+    def __init__(
+        self,
+        data: object,
+        *,
+        panels: Sequence[Panel],
+        every_panel: bool,
+        refresh: Refresh | None,
+        today: datetime.date,
+    ) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        choices(self, "year").choices = year_choices(refresh, today)
+        choices(self, "panel").choices = [
+            ("", "Every panel"),
+            *((str(each.pk), each.name) for each in panels),
+        ]
+        self.panels = {str(each.pk): each for each in panels}
+        self.every_panel, self.today = every_panel, today
+
+    def clean_year(self) -> int:
+        return int(self.cleaned_data.get("year") or financial_year_of(self.today))
+
+    def clean_panel(self) -> Panel | None:
+        chosen = self.cleaned_data.get("panel") or ""
+        if chosen:
+            return self.panels[chosen]
+        if self.every_panel:
+            return None
+        if len(self.panels) == 1:
+            return next(iter(self.panels.values()))
+        raise forms.ValidationError("Choose one of your panels")
+
+
+def figures_exports(user: User) -> QuerySet[FiguresExport]:
+    """The year's figures ``user`` may have: every one for SBNI staff, those of the panels they
+    chair for a chair. Raises ``Http404`` for anyone who may see no figures."""
+    allowed = monitored_panels(user)
+    exports = FiguresExport.objects.select_related("panel", "pdf", "xlsx")
+    return exports if allowed is None else exports.filter(panel_id__in=allowed)
 
 
 class Links:

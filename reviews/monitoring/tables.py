@@ -8,8 +8,10 @@ A cell knows what it is: a ``COUNT`` of records, a ``TOTAL`` of its row's counts
 disclosure control reads.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString
 
 from referrals.deadlines import IN_HAND
 from reviews.models import Action, Figure, Review
@@ -117,7 +119,8 @@ class Table:
             )
             for turn, index in enumerate(self.plan.series)
         )
-        summary = describe(self.plan, [row.header for row in rows], series)
+        withheld = any(row.cells[index].suppressed for row in rows for index in self.plan.series)
+        summary = describe(self.plan, [row.header for row in rows], series, withheld=withheld)
         if summary is None:
             return None
         return Chart(
@@ -132,10 +135,13 @@ class Table:
         )
 
 
-def describe(plan: Plan, categories: Sequence[str], series: Sequence[Series]) -> str | None:
+def describe(
+    plan: Plan, categories: Sequence[str], series: Sequence[Series], *, withheld: bool = False
+) -> str | None:
     """A chart's figures in a sentence or two, from what its table shows (so that a download's
     summary says no more than its protected table); None where there is no figure to draw (no
-    value on a line, no bar longer than nothing)."""
+    value on a line, no bar longer than nothing). ``withheld``: some figures are not given
+    (``disclosure``), so the largest is only the largest of those given."""
     if plan.kind == "line":
         parts = []
         for each in series:
@@ -158,7 +164,8 @@ def describe(plan: Plan, categories: Sequence[str], series: Sequence[Series]) ->
     if not bars:
         return None
     _, category, text = max(bars)
-    return f"The most {column.name.lower()}: {category} ({text})."
+    most = f"most {column.name.lower()}: {category} ({text})."
+    return f"Of the figures given, the {most}" if withheld else f"The {most}"
 
 
 def _steps(figures: Figures, steps: Sequence[str], link: Linker, id: str, title: str) -> Table:
@@ -450,3 +457,23 @@ def tables(figures: Figures, link: Linker) -> list[Table]:
         together,
         by_year,
     ]
+
+
+# The sections the monitoring page and the year's figures show the tables in (``Table.id``).
+SECTIONS = {
+    "timeliness": ("referral-steps", "referral-trend", "review-steps", "review-trend"),
+    "pipeline": ("referrals-open", "reviews-open", "outcomes"),
+    "actions": ("actions",),
+    "themes": ("themes", "themes-together", "themes-by-year"),
+}
+
+
+def by_section(
+    every: Sequence[Table], drawn: Mapping[str, SafeString]
+) -> dict[str, list[tuple[Table, Chart | None, SafeString | None]]]:
+    """Each section's tables, each with its chart (or None) and the chart's drawing from
+    ``drawn`` (by the table's id; None where it was not drawn)."""
+    return {
+        section: [(table, table.chart(), drawn.get(table.id)) for table in every if table.id in ids]
+        for section, ids in SECTIONS.items()
+    }

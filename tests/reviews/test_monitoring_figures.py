@@ -294,6 +294,20 @@ def test_a_panel_chair_sees_their_panels_figures_and_other_panels_none(
     assert not Summary.objects.filter(panel=personas.western).exists()
 
 
+def test_a_kept_years_trend_has_the_quarters_a_counted_one_has(personas: Personas) -> None:
+    """The year's quarters and those before it that make eight: not a quarter after it, nor
+    one long before (which the standing figures keep for every period)."""
+    for day in (D(2023, 1, 10), D(2025, 5, 13), D(2026, 5, 12)):
+        referral = sent_on(day, personas)
+        with at(day + datetime.timedelta(days=1)):
+            referrals.acknowledge_referral(referral, by=personas.sbni_officer)
+    with at(D(2026, 5, 20)):
+        refresh()
+    kept, counted = figures("2025")
+    assert kept.trend == counted.trend
+    assert list(kept.trend[Step.ACKNOWLEDGE]) == [D(2025, 4, 1)]
+
+
 @pytest.mark.parametrize(
     ("counts", "median", "p90"),
     [

@@ -118,16 +118,19 @@ def store_checked(
     return document
 
 
-def store_generated(pdf: bytes, *, name: str, by: AbstractBaseUser) -> Document:
-    """Keep a PDF the portal made (an exported report) like an upload, under a random name."""
+def store_generated(
+    content: bytes, *, name: str, by: AbstractBaseUser, content_type: str = "application/pdf"
+) -> Document:
+    """Keep a file the portal made (an exported report, a spreadsheet of figures) like an
+    upload, under a random name. ``content_type`` is one of ``ACCEPTED`` (KeyError else)."""
     document = Document(
         original_name=name,
-        content_type="application/pdf",
-        extension="pdf",
-        size=len(pdf),
+        content_type=content_type,
+        extension=ACCEPTED[content_type][0],
+        size=len(content),
         uploaded_by_id=by.pk,
     )
-    document.file.save("generated", ContentFile(pdf), save=False)
+    document.file.save("generated", ContentFile(content), save=False)
     document.save()
     return document
 
