@@ -357,6 +357,13 @@ def read(scope: Scope, period: Period, refresh: Refresh | None) -> Figures:
             for summary in Summary.objects.filter(code__in=codes, **summary_key(scope))
         }
         figures = Figures.loaded(refresh, period, kept.get(STANDING, {}), kept.get(period.code, {}))
+        # The standing figures keep every quarter: the trend is the period's and those before
+        # it that make eight, as counted below for any other period.
+        first, last = trend_start(period), period.quarters[-1].first
+        figures.trend = {
+            step: {quarter: point for quarter, point in points.items() if first <= quarter <= last}
+            for step, points in figures.trend.items()
+        }
         if is_kept(scope, period):
             return figures
         counted = Q(month__gte=period.first, month__lte=period.last)
