@@ -382,11 +382,15 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"{self.agency}: {self.description[:40]}"
 
+    @classmethod
+    def is_overdue(cls, status: str, due_date: datetime.date, today: datetime.date) -> bool:
+        """An action not completed by its due date is overdue (from the day after it)."""
+        return status not in (cls.Status.COMPLETED, cls.Status.VERIFIED) and due_date < today
+
     def state(self, today: datetime.date | None = None) -> tuple[str, str]:
         """The status to show and its colour: overdue (red) is derived from the due date."""
         today = today or timezone.localdate()
-        finished = self.status in (self.Status.COMPLETED, self.Status.VERIFIED)
-        if not finished and self.due_date < today:
+        if self.is_overdue(self.status, self.due_date, today):
             return "Overdue", "red"
         colour = {
             self.Status.NOT_STARTED: "grey",

@@ -413,7 +413,6 @@ def action_facts(as_of: datetime.date) -> Iterator[Fact]:
         )
         .iterator(chunk_size=CHUNK * 5)
     )
-    finished = (Action.Status.COMPLETED, Action.Status.VERIFIED)
     for row in rows:
         review_id = row["recommendation__review_id"]
         record = {
@@ -425,7 +424,8 @@ def action_facts(as_of: datetime.date) -> Iterator[Fact]:
             "route": ROUTE_OF_REVIEW[Review.Route(row["recommendation__review__route"])],
         }
         due = row["due_date"]
-        state = OVERDUE if row["status"] not in finished and due < as_of else row["status"]
+        overdue = Action.is_overdue(row["status"], due, as_of)
+        state = OVERDUE if overdue else row["status"]
         yield Fact(
             figure=Figure.ACTION,
             key=state,
